@@ -1,0 +1,82 @@
+import type { Outcome } from '../outcome/outcome.js';
+
+/** Where a duration may be given as `500ms`, `60s`, `1m` or a bare number of milliseconds. */
+export type DurationInput = number | string;
+
+export type Mode = 'enforce' | 'observe' | 'off';
+export type RejectWith = 'response' | 'error';
+
+/** Per-provider settings; every field falls back to the global one. */
+export interface ProviderOptions {
+  /** Hosts that belong to this provider: `api.example.com`, `127.0.0.1:4010`, `*.llm.internal`. */
+  hosts?: string[];
+  /** @default 5 */
+  failureThreshold?: number;
+  /** @default '60s' */
+  recoveryTimeout?: DurationInput;
+  /** @default 3 */
+  successThreshold?: number;
+  /** How long a half-open trial may stay unsettled before it counts as a timeout. @default '30s' */
+  trialTimeout?: DurationInput;
+  /** Outcomes that count as failures for the breaker. @default ['provider_error','timeout','connection_error'] */
+  tripOn?: Outcome[];
+  /** Active health check: a URL to GET, or `false` for none. */
+  healthCheckUrl?: string | false;
+}
+
+/** Everything a user can set, in code, in the environment or in a config file. */
+export interface ProviderHealthOptions {
+  /** @default 'enforce' */
+  mode?: Mode;
+  /** @default 'response' */
+  rejectWith?: RejectWith;
+  /** Global breaker defaults. */
+  failureThreshold?: number;
+  recoveryTimeout?: DurationInput;
+  successThreshold?: number;
+  trialTimeout?: DurationInput;
+  /** Providers by name: built-in ones are extended, new names create providers. */
+  providers?: Record<string, ProviderOptions>;
+  /** Health server `host:port`, or `off`/false. @default '127.0.0.1:9465' */
+  server?: string | false;
+  /** Bearer token for admin endpoints; without one they are disabled. */
+  adminToken?: string;
+  /** Active health check interval, or `off`/false. @default '60s' */
+  checkInterval?: DurationInput | false;
+  /** Path of a JSON or YAML config file. */
+  configFile?: string;
+  /** Degraded when the recent failure rate is at or above this. @default 0.1 */
+  degradedFailureRate?: number;
+  /** Degraded when recent p95 latency is above this. @default '30s' */
+  degradedLatency?: DurationInput;
+  /** Sliding window for "recent" stats. @default '5m' */
+  statsWindow?: DurationInput;
+}
+
+/** Options after resolution: every value present, durations in milliseconds. */
+export interface ResolvedProviderOptions {
+  hosts: string[];
+  failureThreshold: number;
+  recoveryTimeoutMs: number;
+  successThreshold: number;
+  trialTimeoutMs: number;
+  tripOn: Outcome[];
+  healthCheckUrl: string | false;
+}
+
+export interface ResolvedOptions {
+  mode: Mode;
+  rejectWith: RejectWith;
+  failureThreshold: number;
+  recoveryTimeoutMs: number;
+  successThreshold: number;
+  trialTimeoutMs: number;
+  /** Only the providers the user named (extra hosts, thresholds); built-ins come from the catalog. */
+  providers: Record<string, ProviderOptions>;
+  server: { host: string; port: number } | false;
+  adminToken: string | undefined;
+  checkIntervalMs: number | false;
+  degradedFailureRate: number;
+  degradedLatencyMs: number;
+  statsWindowMs: number;
+}

@@ -1,0 +1,116 @@
+/**
+ * The one map of metric names. Instruments, dashboards, alert rules and their tests are all
+ * generated from or checked against this file, so a rename here cannot leave a panel or an
+ * alert querying a name the code no longer emits.
+ */
+
+export const ATTR = {
+  provider: 'gen_ai.provider.name',
+  outcome: 'ai_provider.outcome',
+  statusCode: 'http.response.status_code',
+  circuitState: 'ai_provider.circuit.state',
+  circuitFrom: 'ai_provider.circuit.from',
+  circuitTo: 'ai_provider.circuit.to',
+  healthStatus: 'ai_provider.health.status',
+} as const;
+
+export type MetricKind = 'counter' | 'histogram' | 'gauge';
+
+export interface MetricDefinition {
+  /** OpenTelemetry instrument name. */
+  otelName: string;
+  kind: MetricKind;
+  unit: string;
+  description: string;
+  /** OTel attribute keys the instrument records. */
+  attributes: readonly string[];
+}
+
+export const METRICS = {
+  requests: {
+    otelName: 'ai_provider.requests',
+    kind: 'counter',
+    unit: '{request}',
+    description: 'Requests to AI providers, by provider and outcome.',
+    attributes: [ATTR.provider, ATTR.outcome, ATTR.statusCode],
+  },
+  requestDuration: {
+    otelName: 'ai_provider.request.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time from request start to the end of the response body (a stream ends when it ends).',
+    attributes: [ATTR.provider, ATTR.outcome],
+  },
+  timeToFirstByte: {
+    otelName: 'ai_provider.time_to_first_byte',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time from request start to the response headers.',
+    attributes: [ATTR.provider],
+  },
+  circuitState: {
+    otelName: 'ai_provider.circuit.state',
+    kind: 'gauge',
+    unit: '1',
+    description: 'Circuit breaker state, one-hot: 1 on the current state.',
+    attributes: [ATTR.provider, ATTR.circuitState],
+  },
+  circuitTransitions: {
+    otelName: 'ai_provider.circuit.transitions',
+    kind: 'counter',
+    unit: '{transition}',
+    description: 'Circuit breaker state transitions.',
+    attributes: [ATTR.provider, ATTR.circuitFrom, ATTR.circuitTo],
+  },
+  health: {
+    otelName: 'ai_provider.health',
+    kind: 'gauge',
+    unit: '1',
+    description: 'Provider health status, one-hot: 1 on the current status.',
+    attributes: [ATTR.provider, ATTR.healthStatus],
+  },
+  up: {
+    otelName: 'ai_provider.up',
+    kind: 'gauge',
+    unit: '1',
+    description: '1 when the provider is available, else 0.',
+    attributes: [ATTR.provider],
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+export type MetricKey = keyof typeof METRICS;
+
+/** Request duration histogram boundaries in seconds: 0.01 doubling to 327.68. */
+export const DURATION_BUCKETS_SECONDS: readonly number[] = Array.from({ length: 16 }, (_, i) => 0.01 * 2 ** i);
+
+/**
+ * How a Prometheus server names a metric. `builtin` is @opentelemetry/exporter-prometheus
+ * 0.223 (no unit suffix); `otlp` is OTLP into a Collector or Prometheus' OTLP receiver,
+ * which adds the unit (`_seconds`).
+ */
+export type PrometheusNaming = 'builtin' | 'otlp';
+
+export type PrometheusSeries = 'total' | 'bucket' | 'sum' | 'count' | 'gauge';
+
+export function prometheusLabel(attribute: string): string {
+  return attribute.replace(/[^a-zA-Z0-9_]/g, '_');
+}
+
+/** Base Prometheus name of a metric, before `_total` / `_bucket` and friends. */
+export function prometheusBaseName(key: MetricKey, naming: PrometheusNaming): string {
+  const def: MetricDefinition = METRICS[key];
+  const base = prometheusLabel(def.otelName);
+  if (naming === 'otlp' && def.unit === 's') return `${base}_seconds`;
+  return base;
+}
+
+/** Full Prometheus series name: `ai_provider_requests_total`, `ai_provider_request_duration_bucket`. */
+export function prometheusName(key: MetricKey, naming: PrometheusNaming = 'builtin', series?: PrometheusSeries): string {
+  const def: MetricDefinition = METRICS[key];
+  const base = prometheusBaseName(key, naming);
+  const kindSeries: PrometheusSeries = series ?? (def.kind === 'counter' ? 'total' : def.kind === 'histogram' ? 'bucket' : 'gauge');
+  return kindSeries === 'gauge' ? base : `${base}_${kindSeries}`;
+}
+
+export const CIRCUIT_STATE_VALUES = ['closed', 'open', 'half_open'] as const;
+export const HEALTH_STATUS_VALUES = ['available', 'degraded', 'unavailable'] as const;
