@@ -23,7 +23,11 @@ export const OUTCOME_INDEX: Readonly<Record<Outcome, number>> = Object.fromEntri
 ) as Record<Outcome, number>;
 
 /** Outcomes that open a circuit unless a provider's rules say otherwise. */
-export const DEFAULT_TRIPPING_OUTCOMES: readonly Outcome[] = ['provider_error', 'timeout', 'connection_error'];
+export const DEFAULT_TRIPPING_OUTCOMES: readonly Outcome[] = [
+  'provider_error',
+  'timeout',
+  'connection_error',
+];
 
 /** Outcomes that never touch the breaker's counters: the caller gave up, or we answered locally. */
 export const UNCOUNTED_OUTCOMES: readonly Outcome[] = ['canceled', 'rejected'];
