@@ -71,7 +71,12 @@ export interface ResolvedOptions {
   recoveryTimeoutMs: number;
   successThreshold: number;
   trialTimeoutMs: number;
-  /** Only the providers the user named (extra hosts, thresholds); built-ins come from the catalog. */
+  /**
+   * Only the providers the user named (extra hosts, thresholds); built-ins come from the catalog.
+   * Normalised: `hosts` always present (union over all sources, validated, lowercased),
+   * durations as numbers of milliseconds, only the fields some source set.
+   * `resolveProviderOptions(resolved, name)` applies the global defaults.
+   */
   providers: Record<string, ProviderOptions>;
   server: { host: string; port: number } | false;
   adminToken: string | undefined;

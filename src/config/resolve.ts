@@ -1,0 +1,49 @@
+import { DEFAULT_TRIPPING_OUTCOMES } from '../outcome/outcome.js';
+import { parseDuration, parsePositiveDuration } from './duration.js';
+import { type Env, readEnvOptions } from './env.js';
+import { loadConfigFile } from './file.js';
+import { mergeLayers } from './merge.js';
+import { normalizeOptions } from './normalize.js';
+import { childKey } from './object-entries.js';
+import type { ProviderHealthOptions, ResolvedOptions, ResolvedProviderOptions } from './options.js';
+
+/**
+ * Options in code, then the environment, then the config file (named by `configFile` or
+ * `PROVIDER_HEALTH_CONFIG`), then defaults. Throws one ConfigError for the first problem found,
+ * checking code, then environment, then file; never any other error.
+ */
+export function resolveOptions(code: ProviderHealthOptions = {}, env: Env = process.env): ResolvedOptions {
+  const fromCode = normalizeOptions(code);
+  const fromEnv = readEnvOptions(env);
+  let fromFile = {};
+  if (fromCode.configFile !== undefined) fromFile = loadConfigFile(fromCode.configFile, 'configFile');
+  else if (fromEnv.configFile !== undefined) {
+    fromFile = loadConfigFile(fromEnv.configFile, 'PROVIDER_HEALTH_CONFIG');
+  }
+  return mergeLayers([fromCode, fromEnv, fromFile]);
+}
+
+/**
+ * One provider's effective settings: its own, else the global ones. Works for names the user
+ * never configured (built-in providers), which get the globals and no extra hosts. Durations
+ * are parsed again because `resolved.providers` is a plain, mutable object.
+ */
+export function resolveProviderOptions(resolved: ResolvedOptions, name: string): ResolvedProviderOptions {
+  const own = Object.hasOwn(resolved.providers, name) ? resolved.providers[name] : undefined;
+  const key = childKey('providers', name);
+  return {
+    hosts: [...(own?.hosts ?? [])],
+    failureThreshold: own?.failureThreshold ?? resolved.failureThreshold,
+    recoveryTimeoutMs:
+      own?.recoveryTimeout === undefined
+        ? resolved.recoveryTimeoutMs
+        : parseDuration(own.recoveryTimeout, `${key}.recoveryTimeout`),
+    successThreshold: own?.successThreshold ?? resolved.successThreshold,
+    trialTimeoutMs:
+      own?.trialTimeout === undefined
+        ? resolved.trialTimeoutMs
+        : parsePositiveDuration(own.trialTimeout, `${key}.trialTimeout`),
+    tripOn: [...(own?.tripOn ?? DEFAULT_TRIPPING_OUTCOMES)],
+    healthCheckUrl: own?.healthCheckUrl ?? false,
+  };
+}

@@ -1,0 +1,64 @@
+import { ConfigError, isConfigError, REDACTED } from './config-error.js';
+
+export function parseEnum<T extends string>(
+  value: unknown,
+  choices: readonly T[],
+  key: string,
+  file?: string,
+): T {
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError({ key, value, accepted: `one of ${choices.join(', ')}`, file });
+}
+
+/** Failure and success thresholds: a count of consecutive requests, so at least one. */
+export function parseThreshold(value: unknown, key: string, file?: string): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) return value;
+  throw new ConfigError({ key, value, accepted: 'an integer of at least 1', file });
+}
+
+export function parseRate(value: unknown, key: string, file?: string): number {
+  if (typeof value === 'number' && value >= 0 && value <= 1) return value;
+  throw new ConfigError({ key, value, accepted: 'a number from 0 to 1 (0.1 is 10%)', file });
+}
+
+export function parseNonEmptyString(value: unknown, key: string, file?: string): string {
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  throw new ConfigError({ key, value, accepted: 'a non-empty string', file });
+}
+
+// Visible ASCII only: the token is compared with an Authorization header, which cannot
+// carry whitespace or non-ASCII reliably, so such a token could never be presented.
+const TOKEN = /^[\x21-\x7e]+$/;
+
+export function parseAdminToken(value: unknown, key: string, file?: string): string {
+  if (typeof value === 'string' && TOKEN.test(value)) return value;
+  throw new ConfigError({
+    key,
+    value: typeof value === 'string' ? REDACTED : value,
+    accepted: 'a token of visible ASCII characters without spaces',
+    file,
+  });
+}
+
+export function parseHealthCheckUrl(value: unknown, key: string, file?: string): string | false {
+  if (value === false) return false;
+  if (typeof value === 'string' && URL.canParse(value)) {
+    const protocol = new URL(value).protocol;
+    if (protocol === 'http:' || protocol === 'https:') return value;
+  }
+  throw new ConfigError({ key, value, accepted: 'an http(s) URL, or false for no active check', file });
+}
+
+/**
+ * Env values are text: read a number (`5`, `0.25`) before validating, but report the text as
+ * written, not the number it became (`99999999999999999999` would print as 100000000000000000000).
+ */
+export function parseNumericText<T>(text: string, parse: (value: unknown, key: string) => T, key: string): T {
+  const numeric = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text) ? Number(text) : text;
+  try {
+    return parse(numeric, key);
+  } catch (error) {
+    if (isConfigError(error)) throw new ConfigError({ key, value: text, accepted: error.accepted });
+    throw error;
+  }
+}

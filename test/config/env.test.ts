@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { ENV_VARS, readEnvOptions } from '../../src/config/index.js';
+import { configErrorFrom, expectNamed } from './helpers.js';
+
+describe('readEnvOptions: good values', () => {
+  it.each([
+    ['PROVIDER_HEALTH_MODE', 'observe', { mode: 'observe' }],
+    ['PROVIDER_HEALTH_MODE', 'off', { mode: 'off' }],
+    ['PROVIDER_HEALTH_CONFIG', './ph.yaml', { configFile: './ph.yaml' }],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '7', { failureThreshold: 7 }],
+    ['PROVIDER_HEALTH_RECOVERY_TIMEOUT', '2m', { recoveryTimeoutMs: 120_000 }],
+    ['PROVIDER_HEALTH_RECOVERY_TIMEOUT', '0', { recoveryTimeoutMs: 0 }],
+    ['PROVIDER_HEALTH_SUCCESS_THRESHOLD', '1', { successThreshold: 1 }],
+    ['PROVIDER_HEALTH_TRIAL_TIMEOUT', '1500', { trialTimeoutMs: 1_500 }],
+    ['PROVIDER_HEALTH_REJECT_WITH', 'error', { rejectWith: 'error' }],
+    ['PROVIDER_HEALTH_SERVER', '0.0.0.0:9000', { server: { host: '0.0.0.0', port: 9000 } }],
+    ['PROVIDER_HEALTH_SERVER', '[::1]:9465', { server: { host: '::1', port: 9465 } }],
+    ['PROVIDER_HEALTH_SERVER', 'off', { server: false }],
+    ['PROVIDER_HEALTH_ADMIN_TOKEN', 's3cr3t-T0ken!', { adminToken: 's3cr3t-T0ken!' }],
+    ['PROVIDER_HEALTH_CHECK_INTERVAL', '30s', { checkIntervalMs: 30_000 }],
+    ['PROVIDER_HEALTH_CHECK_INTERVAL', 'off', { checkIntervalMs: false }],
+    ['PROVIDER_HEALTH_DEGRADED_FAILURE_RATE', '0.25', { degradedFailureRate: 0.25 }],
+    ['PROVIDER_HEALTH_DEGRADED_FAILURE_RATE', '1', { degradedFailureRate: 1 }],
+    ['PROVIDER_HEALTH_DEGRADED_LATENCY', '10s', { degradedLatencyMs: 10_000 }],
+    ['PROVIDER_HEALTH_STATS_WINDOW', '1h', { statsWindowMs: 3_600_000 }],
+  ])('%s=%s', (key, value, expected) => {
+    expect(readEnvOptions({ [key]: value })).toEqual(expected);
+  });
+
+  it('trims values and treats empty ones as unset', () => {
+    expect(readEnvOptions({ PROVIDER_HEALTH_MODE: ' observe\n', PROVIDER_HEALTH_SERVER: '' })).toEqual({
+      mode: 'observe',
+    });
+    expect(readEnvOptions({ PROVIDER_HEALTH_FAILURE_THRESHOLD: '   ' })).toEqual({});
+  });
+
+  it('ignores variables outside its prefix', () => {
+    expect(readEnvOptions({ PATH: '/bin', OTEL_SERVICE_NAME: 'x', PROVIDER_HEALTHY: 'x' })).toEqual({});
+  });
+
+  it('parses providers, repeated names adding hosts', () => {
+    const layer = readEnvOptions({
+      PROVIDER_HEALTH_PROVIDERS:
+        'openai=127.0.0.1:4010, my-llm=*.llm.internal,openai=API.example.com,openai=127.0.0.1:4010,',
+    });
+    expect(Object.fromEntries(layer.providers ?? [])).toEqual({
+      openai: { hosts: ['127.0.0.1:4010', 'api.example.com'] },
+      'my-llm': { hosts: ['*.llm.internal'] },
+    });
+  });
+
+  it('lists every variable it reads', () => {
+    expect(ENV_VARS).toHaveLength(14);
+    expect(ENV_VARS).toContain('PROVIDER_HEALTH_STATS_WINDOW');
+  });
+});
+
+const DURATION = 'a duration such as 500ms';
+const POSITIVE = 'greater than 0';
+
+describe('readEnvOptions: bad values name the variable, the value and what is accepted', () => {
+  it.each([
+    ['PROVIDER_HEALTH_MODE', 'enforced', 'one of enforce, observe, off'],
+    ['PROVIDER_HEALTH_MODE', 'ENFORCE', 'one of enforce, observe, off'],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '0', 'an integer of at least 1'],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '-3', 'an integer of at least 1'],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '2.5', 'an integer of at least 1'],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', 'five', 'an integer of at least 1'],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '99999999999999999999', 'an integer of at least 1'],
+    ['PROVIDER_HEALTH_SUCCESS_THRESHOLD', '0', 'an integer of at least 1'],
+    ['PROVIDER_HEALTH_RECOVERY_TIMEOUT', '60 seconds', DURATION],
+    ['PROVIDER_HEALTH_RECOVERY_TIMEOUT', '-1s', DURATION],
+    ['PROVIDER_HEALTH_TRIAL_TIMEOUT', '0s', POSITIVE],
+    ['PROVIDER_HEALTH_REJECT_WITH', '503', 'one of response, error'],
+    ['PROVIDER_HEALTH_SERVER', 'localhost', 'host:port, :port, port, [IPv6]:port or off'],
+    ['PROVIDER_HEALTH_SERVER', '::1:9465', 'host:port, :port, port, [IPv6]:port or off'],
+    ['PROVIDER_HEALTH_CHECK_INTERVAL', 'never', DURATION],
+    ['PROVIDER_HEALTH_CHECK_INTERVAL', '0', POSITIVE],
+    ['PROVIDER_HEALTH_DEGRADED_FAILURE_RATE', '10%', 'a number from 0 to 1'],
+    ['PROVIDER_HEALTH_DEGRADED_FAILURE_RATE', '1.5', 'a number from 0 to 1'],
+    ['PROVIDER_HEALTH_DEGRADED_FAILURE_RATE', '-0.1', 'a number from 0 to 1'],
+    ['PROVIDER_HEALTH_DEGRADED_LATENCY', '0ms', POSITIVE],
+    ['PROVIDER_HEALTH_STATS_WINDOW', '5 min', DURATION],
+    ['PROVIDER_HEALTH_PROVIDERS', 'openai', 'comma-separated name=host entries'],
+    ['PROVIDER_HEALTH_PROVIDERS', 'https://api.openai.com', 'comma-separated name=host entries'],
+  ])('%s=%s', (key, value, accepted) => {
+    const error = configErrorFrom(() => readEnvOptions({ [key]: value }));
+    expectNamed(error, key, value, accepted);
+    expect(error.value).toBe(value);
+    expect(error.file).toBeUndefined();
+  });
+
+  it('names the offending provider entry part', () => {
+    const env = { PROVIDER_HEALTH_PROVIDERS: 'openai=api.openai.com,my-llm=https://llm.internal' };
+    expectNamed(
+      configErrorFrom(() => readEnvOptions(env)),
+      'PROVIDER_HEALTH_PROVIDERS',
+      'https://llm.internal',
+      'a host pattern',
+    );
+    const badName = { PROVIDER_HEALTH_PROVIDERS: 'My LLM=llm.internal' };
+    expectNamed(
+      configErrorFrom(() => readEnvOptions(badName)),
+      'PROVIDER_HEALTH_PROVIDERS',
+      'My LLM',
+      'a provider name',
+    );
+  });
+
+  it('never echoes the admin token', () => {
+    const error = configErrorFrom(() => readEnvOptions({ PROVIDER_HEALTH_ADMIN_TOKEN: 'my secret' }));
+    expect(error.message).toBe(
+      'provider-health: invalid PROVIDER_HEALTH_ADMIN_TOKEN=<redacted>: expected a token of visible ASCII characters without spaces',
+    );
+    expect(JSON.stringify(error.value)).not.toContain('secret');
+  });
+
+  it('reports a misspelt variable rather than ignoring it', () => {
+    const error = configErrorFrom(() => readEnvOptions({ PROVIDER_HEALTH_FAILURE_TRESHOLD: '3' }));
+    expect(error.message).toMatch(
+      /^provider-health: unknown option PROVIDER_HEALTH_FAILURE_TRESHOLD: expected/,
+    );
+    expect(error.accepted).toContain('(did you mean PROVIDER_HEALTH_FAILURE_THRESHOLD?)');
+  });
+});

@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  type ProviderHealthOptions,
+  resolveOptions,
+  resolveProviderOptions,
+} from '../../src/config/index.js';
+import { configErrorFrom } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'provider-health-providers-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const FILE = `
+providers:
+  openai:
+    hosts: [file.openai.test, code.openai.test]
+    failureThreshold: 30
+    successThreshold: 33
+    recoveryTimeout: 3s
+    tripOn: [timeout]
+  anthropic:
+    hosts: [file.anthropic.test]
+    healthCheckUrl: http://127.0.0.1:1/health
+`;
+
+describe('provider merging', () => {
+  const path = join(dir, 'providers.yaml');
+  writeFileSync(path, FILE);
+  const resolved = resolveOptions(
+    { configFile: path, providers: { openai: { hosts: ['code.openai.test'], failureThreshold: 10 } } },
+    { PROVIDER_HEALTH_PROVIDERS: 'openai=env.openai.test,my-llm=*.llm.internal,openai=code.openai.test' },
+  );
+
+  it('unions hosts from all sources, in precedence order, without repeats', () => {
+    expect(resolved.providers.openai?.hosts).toEqual([
+      'code.openai.test',
+      'env.openai.test',
+      'file.openai.test',
+    ]);
+    expect(resolved.providers['my-llm']?.hosts).toEqual(['*.llm.internal']);
+    expect(resolved.providers.anthropic?.hosts).toEqual(['file.anthropic.test']);
+  });
+
+  it('takes each threshold from the first source that sets it', () => {
+    expect(resolved.providers.openai).toMatchObject({
+      failureThreshold: 10,
+      successThreshold: 33,
+      recoveryTimeout: 3_000,
+      tripOn: ['timeout'],
+    });
+  });
+
+  it('applies global defaults per provider', () => {
+    expect(resolveProviderOptions(resolved, 'openai')).toEqual({
+      hosts: ['code.openai.test', 'env.openai.test', 'file.openai.test'],
+      failureThreshold: 10,
+      recoveryTimeoutMs: 3_000,
+      successThreshold: 33,
+      trialTimeoutMs: 30_000,
+      tripOn: ['timeout'],
+      healthCheckUrl: false,
+    });
+    expect(resolveProviderOptions(resolved, 'anthropic')).toMatchObject({
+      failureThreshold: 5,
+      recoveryTimeoutMs: 60_000,
+      successThreshold: 3,
+      tripOn: ['provider_error', 'timeout', 'connection_error'],
+      healthCheckUrl: 'http://127.0.0.1:1/health',
+    });
+  });
+
+  it('gives a provider nobody configured the globals, even for names on Object.prototype', () => {
+    const globals = resolveOptions({ failureThreshold: 9 }, {});
+    for (const name of ['gemini', 'constructor', 'toString']) {
+      expect(resolveProviderOptions(globals, name)).toMatchObject({ hosts: [], failureThreshold: 9 });
+    }
+  });
+
+  it('returns copies, so editing one provider does not edit the defaults', () => {
+    const first = resolveProviderOptions(resolved, 'anthropic');
+    first.tripOn.push('rate_limited');
+    expect(resolveProviderOptions(resolved, 'anthropic').tripOn).not.toContain('rate_limited');
+  });
+});
+
+describe('options in code are validated like the rest', () => {
+  it.each([
+    [{ mode: 'enforced' }, 'mode', 'invalid mode="enforced": expected one of enforce, observe, off'],
+    [{ failureThreshold: Number.NaN }, 'failureThreshold', 'invalid failureThreshold=NaN'],
+    [{ failureThreshold: 1.5 }, 'failureThreshold', 'expected an integer of at least 1'],
+    [{ failureThreshold: '5' }, 'failureThreshold', 'invalid failureThreshold="5"'],
+    [{ degradedFailureRate: 2 }, 'degradedFailureRate', 'expected a number from 0 to 1'],
+    [{ recoveryTimeout: -1 }, 'recoveryTimeout', 'invalid recoveryTimeout=-1'],
+    [{ server: 9465 }, 'server', 'invalid server=9465'],
+    [{ adminToken: 42 }, 'adminToken', 'invalid adminToken=42'],
+    [{ configFile: '' }, 'configFile', 'expected a non-empty string'],
+    [{ checkInterval: true }, 'checkInterval', 'invalid checkInterval=true'],
+    [
+      { providers: { openai: { failureThreshold: 0 } } },
+      'providers.openai.failureThreshold',
+      'invalid providers.openai.failureThreshold=0: expected an integer of at least 1',
+    ],
+    [
+      { providers: { 'gcp.gemini': { hosts: ['https://x'] } } },
+      'providers["gcp.gemini"].hosts[0]',
+      'invalid providers["gcp.gemini"].hosts[0]="https://x"',
+    ],
+    [{ failureTreshold: 3 }, 'failureTreshold', 'unknown option failureTreshold: expected one of mode'],
+    [{ providers: { openai: { treshold: 3 } } }, 'providers.openai.treshold', 'unknown option'],
+    [null, 'options', 'invalid options=null: expected an object with any of mode'],
+    [new Map(), 'options', 'invalid options={}'],
+    [{ providers: new Map() }, 'providers', 'expected an object of provider names'],
+  ])('%j', (code, key, message) => {
+    const error = configErrorFrom(() => resolveOptions(code as ProviderHealthOptions, {}));
+    expect(error.key).toBe(key);
+    expect(error.message).toContain(message);
+    expect(error.file).toBeUndefined();
+  });
+
+  it('skips options set to undefined, as spreads of partial objects produce', () => {
+    expect(resolveOptions({ mode: undefined, providers: { x: { tripOn: undefined } } }, {}).mode).toBe(
+      'enforce',
+    );
+  });
+
+  it('reports code problems before environment problems', () => {
+    const error = configErrorFrom(() =>
+      resolveOptions({ mode: 'nope' as 'off' }, { PROVIDER_HEALTH_MODE: 'bad' }),
+    );
+    expect(error.key).toBe('mode');
+  });
+
+  it('never echoes an admin token given in code', () => {
+    const error = configErrorFrom(() => resolveOptions({ adminToken: 'has space' }, {}));
+    expect(error.message).not.toContain('has space');
+  });
+});
