@@ -82,7 +82,7 @@ export function classifyResponse(status: number, parts: ResponseParts, rules: Ou
   if (matched !== undefined) {
     return result(
       matched.outcome,
-      `HTTP ${status} (body rule "${safeLabel(matched.contains).slice(0, 40)}")`,
+      `HTTP ${status} (body rule ${safeLabel(matched.contains).slice(0, 40)})`,
       retryAfterMs,
     );
   }

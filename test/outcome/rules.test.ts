@@ -37,7 +37,7 @@ describe('OutcomeRules', () => {
     };
     expect(classify({ status: 400, body: 'Model is warming up, try later' }, rules)).toEqual({
       outcome: 'provider_error',
-      reason: 'HTTP 400 (body rule "MODEL_IS_WARMING_UP")',
+      reason: 'HTTP 400 (body rule MODEL_IS_WARMING_UP)',
     });
     // statuses filter: the first rule does not apply to 404, and nothing matches
     expect(classify({ status: 404, body: 'model is warming up' }, rules).outcome).toBe('client_error');
