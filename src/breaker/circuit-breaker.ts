@@ -1,0 +1,260 @@
+import { type BreakerClock, systemClock } from './breaker-clock.js';
+import {
+  type BreakerOptions,
+  checkDurationMs,
+  checkPositiveInteger,
+  DEFAULT_BREAKER_OPTIONS,
+} from './breaker-options.js';
+import {
+  ADMITTED,
+  type Admission,
+  type CircuitState,
+  REJECTED,
+  type TransitionEvent,
+  type TransitionReason,
+} from './circuit-state.js';
+
+// Small integers rather than strings so the closed-path check is one comparison.
+const CLOSED = 0;
+const OPEN = 1;
+const HALF_OPEN = 2;
+type StateCode = typeof CLOSED | typeof OPEN | typeof HALF_OPEN;
+const STATE_NAMES: readonly CircuitState[] = ['closed', 'open', 'half_open'];
+
+/**
+ * One provider's circuit, the single source of truth for its state (DESIGN.md, "Breaker semantics"):
+ *
+ *   CLOSED    -> OPEN       after `failureThreshold` consecutive failures
+ *   OPEN      -> HALF_OPEN  after `recoveryTimeoutMs` (or a successful active health check)
+ *   HALF_OPEN -> CLOSED     after `successThreshold` consecutive trial successes
+ *   HALF_OPEN -> OPEN       after a trial failure, or a trial unsettled for `trialTimeoutMs`
+ *
+ * In HALF_OPEN only trials (admissions that returned a trial id) count: a request admitted
+ * before the circuit opened and settling late says nothing about the provider now.
+ * Admission is synchronous; on the closed path it is one comparison and allocates nothing.
+ */
+export class CircuitBreaker {
+  /** Called on every transition; set by the owning provider, which fans out to listeners. */
+  onTransition: ((event: TransitionEvent) => void) | undefined;
+
+  private code: StateCode = CLOSED;
+  private failures = 0;
+  private successes = 0;
+  private retryAt = 0;
+  private forced = false;
+  private readonly trialIds: number[] = [];
+  private readonly trialStarts: number[] = [];
+  private lastTrialId = 0;
+  private timer: unknown;
+  private _failureThreshold: number;
+  private _recoveryTimeoutMs: number;
+  private _successThreshold: number;
+  private _trialTimeoutMs: number;
+
+  constructor(
+    readonly provider: string,
+    options: Partial<BreakerOptions> = {},
+    private readonly clock: BreakerClock = systemClock,
+  ) {
+    const merged = { ...DEFAULT_BREAKER_OPTIONS, ...options };
+    this._failureThreshold = checkPositiveInteger('failureThreshold', merged.failureThreshold);
+    this._recoveryTimeoutMs = checkDurationMs('recoveryTimeout', merged.recoveryTimeoutMs);
+    this._successThreshold = checkPositiveInteger('successThreshold', merged.successThreshold);
+    this._trialTimeoutMs = checkDurationMs('trialTimeout', merged.trialTimeoutMs);
+  }
+
+  get failureThreshold(): number {
+    return this._failureThreshold;
+  }
+  set failureThreshold(value: number) {
+    this._failureThreshold = checkPositiveInteger('failureThreshold', value);
+  }
+  /** Milliseconds open before trials; a change applies from the next opening. */
+  get recoveryTimeout(): number {
+    return this._recoveryTimeoutMs;
+  }
+  set recoveryTimeout(value: number) {
+    this._recoveryTimeoutMs = checkDurationMs('recoveryTimeout', value);
+  }
+  get successThreshold(): number {
+    return this._successThreshold;
+  }
+  set successThreshold(value: number) {
+    this._successThreshold = checkPositiveInteger('successThreshold', value);
+  }
+  get trialTimeout(): number {
+    return this._trialTimeoutMs;
+  }
+  set trialTimeout(value: number) {
+    this._trialTimeoutMs = checkDurationMs('trialTimeout', value);
+  }
+
+  /** Current state, after applying any move that time alone makes (open -> half-open, trial timeout). */
+  get state(): CircuitState {
+    if (this.code !== CLOSED) this.advance(this.clock.now());
+    return STATE_NAMES[this.code] as CircuitState;
+  }
+
+  get consecutiveFailures(): number {
+    return this.failures;
+  }
+  get consecutiveSuccesses(): number {
+    return this.successes;
+  }
+  get trialsInFlight(): number {
+    return this.trialIds.length;
+  }
+  /** True while held open by `forceOpen()` with no end. */
+  get isForcedOpen(): boolean {
+    return this.forced;
+  }
+
+  /** Milliseconds until the next half-open trial may run; 0 unless open; Infinity when forced open. */
+  retryAfterMs(now: number = this.clock.now()): number {
+    if (this.code !== OPEN) return 0;
+    return Math.max(0, this.retryAt - now);
+  }
+
+  /** Epoch ms of the next trial while open, else undefined. */
+  get nextTrialAt(): number | undefined {
+    return this.code === OPEN && Number.isFinite(this.retryAt) ? this.retryAt : undefined;
+  }
+
+  admit(): Admission {
+    if (this.code === CLOSED) return ADMITTED;
+    return this.admitSlow(this.clock.now());
+  }
+
+  onSuccess(admission: Admission): void {
+    if (this.code === CLOSED) {
+      this.failures = 0;
+      return;
+    }
+    const now = this.clock.now();
+    this.advance(now);
+    if (this.code !== HALF_OPEN || !this.settleTrial(admission)) return;
+    this.successes++;
+    if (this.successes >= this._successThreshold) this.transition(CLOSED, 'success_threshold', now);
+  }
+
+  /**
+   * @param minOpenMs a wait the provider asked for (retry-after); the circuit stays open at least that long.
+   */
+  onFailure(admission: Admission, detail?: string, minOpenMs = 0): void {
+    const now = this.clock.now();
+    if (this.code === CLOSED) {
+      if (++this.failures >= this._failureThreshold) this.open('failure_threshold', now, minOpenMs, detail);
+      return;
+    }
+    this.advance(now);
+    if (this.code !== HALF_OPEN || !this.settleTrial(admission)) return;
+    this.open('half_open_failure', now, minOpenMs, detail);
+  }
+
+  /** A request admitted as a trial that ended without an outcome (caller canceled): frees its slot. */
+  onIgnored(admission: Admission): void {
+    if (this.code === HALF_OPEN) this.settleTrial(admission);
+  }
+
+  /** Operator action: close and clear counters. */
+  reset(): void {
+    const now = this.clock.now();
+    this.forced = false;
+    if (this.code === CLOSED) {
+      this.failures = 0;
+      this.successes = 0;
+      return;
+    }
+    this.transition(CLOSED, 'manual_reset', now);
+  }
+
+  /** Operator action: open now; for `durationMs`, or until `reset()` when none is given. */
+  forceOpen(durationMs?: number): void {
+    const now = this.clock.now();
+    this.forced = durationMs === undefined;
+    const openFor =
+      durationMs === undefined ? Number.POSITIVE_INFINITY : checkDurationMs('durationMs', durationMs);
+    this.open('manual_open', now, openFor);
+  }
+
+  /** An active health check succeeded: an open circuit may start its trials now, never close directly. */
+  onHealthCheckSuccess(): void {
+    if (this.code === OPEN && !this.forced) this.transition(HALF_OPEN, 'health_check', this.clock.now());
+  }
+
+  private admitSlow(now: number): Admission {
+    this.advance(now);
+    if (this.code === CLOSED) return ADMITTED;
+    if (this.code === OPEN || this.trialIds.length >= this._successThreshold) return REJECTED;
+    const id = ++this.lastTrialId;
+    this.trialIds.push(id);
+    this.trialStarts.push(now);
+    return id;
+  }
+
+  /** Moves that time alone makes. Trials start in time order, so the oldest is first. */
+  private advance(now: number): void {
+    if (this.code === OPEN && now >= this.retryAt) this.transition(HALF_OPEN, 'recovery_timeout', now);
+    if (this.code === HALF_OPEN) {
+      const oldest = this.trialStarts[0];
+      if (oldest !== undefined && now - oldest >= this._trialTimeoutMs) {
+        this.open('trial_timeout', now, 0, `trial unsettled after ${this._trialTimeoutMs} ms`);
+      }
+    }
+  }
+
+  /** Removes a live trial; false for a non-trial or a stale id (expired, or from an earlier half-open). */
+  private settleTrial(admission: Admission): boolean {
+    if (admission <= 0) return false;
+    const index = this.trialIds.indexOf(admission);
+    if (index < 0) return false;
+    this.trialIds.splice(index, 1);
+    this.trialStarts.splice(index, 1);
+    return true;
+  }
+
+  private open(reason: TransitionReason, now: number, minOpenMs: number, detail?: string): void {
+    this.cancelTimer();
+    this.retryAt = now + Math.max(this._recoveryTimeoutMs, minOpenMs);
+    this.transition(OPEN, reason, now, detail);
+    if (Number.isFinite(this.retryAt)) {
+      // One timer per opening (not per request) so the move to half-open is seen live by
+      // gauges and event streams even when no request arrives to trigger it.
+      this.timer = this.clock.setTimer(() => {
+        this.timer = undefined;
+        if (this.code === OPEN) this.advance(this.clock.now());
+      }, this.retryAt - now);
+    }
+  }
+
+  private transition(to: StateCode, reason: TransitionReason, now: number, detail?: string): void {
+    const from = this.code;
+    this.code = to;
+    this.successes = 0;
+    this.trialIds.length = 0;
+    this.trialStarts.length = 0;
+    if (to !== OPEN) {
+      this.forced = false;
+      this.cancelTimer();
+    }
+    if (to === CLOSED) this.failures = 0;
+    if (from === to && reason !== 'manual_open') return;
+    const listener = this.onTransition;
+    if (listener === undefined) return;
+    const event: TransitionEvent = {
+      provider: this.provider,
+      from: STATE_NAMES[from] as CircuitState,
+      to: STATE_NAMES[to] as CircuitState,
+      reason,
+      at: now,
+    };
+    if (detail !== undefined) event.detail = detail;
+    listener(event);
+  }
+
+  private cancelTimer(): void {
+    if (this.timer === undefined) return;
+    this.clock.clearTimer(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Built-in providers and their API hosts. Names are OTel GenAI `gen_ai.provider.name` values
+ * where the semantic conventions define one; the short names users type are aliases.
+ */
+export interface CatalogEntry {
+  name: string;
+  hosts: readonly string[];
+  aliases: readonly string[];
+  /** Cheap, unbilled probe for active health checks: path to GET on the first host. */
+  probePath?: string;
+  /** Environment variable holding the API key that the probe sends, when present. */
+  apiKeyEnv?: string;
+  /** Wire format of error bodies and the synthetic 503, see intercept/. */
+  errorShape: 'openai' | 'anthropic' | 'fal' | 'generic';
+}
+
+export const CATALOG: readonly CatalogEntry[] = [
+  {
+    name: 'openai',
+    hosts: ['api.openai.com'],
+    aliases: [],
+    probePath: '/v1/models',
+    apiKeyEnv: 'OPENAI_API_KEY',
+    errorShape: 'openai',
+  },
+  {
+    name: 'anthropic',
+    hosts: ['api.anthropic.com'],
+    aliases: [],
+    probePath: '/v1/models',
+    apiKeyEnv: 'ANTHROPIC_API_KEY',
+    errorShape: 'anthropic',
+  },
+  {
+    name: 'fal',
+    hosts: ['fal.run', 'queue.fal.run', 'rest.alpha.fal.ai'],
+    aliases: ['fal.ai', 'fal_ai'],
+    errorShape: 'fal',
+  },
+  {
+    name: 'gcp.gemini',
+    hosts: ['generativelanguage.googleapis.com'],
+    aliases: ['gemini', 'google', 'google-gemini'],
+    probePath: '/v1beta/models',
+    apiKeyEnv: 'GEMINI_API_KEY',
+    errorShape: 'generic',
+  },
+  {
+    name: 'gcp.vertex_ai',
+    hosts: ['*-aiplatform.googleapis.com', 'aiplatform.googleapis.com'],
+    aliases: ['vertex', 'vertex_ai', 'vertex-ai'],
+    errorShape: 'generic',
+  },
+  {
+    name: 'azure.ai.openai',
+    hosts: ['*.openai.azure.com'],
+    aliases: ['azure', 'azure-openai', 'azure_openai'],
+    errorShape: 'openai',
+  },
+  {
+    name: 'aws.bedrock',
+    hosts: ['bedrock-runtime.*.amazonaws.com'],
+    aliases: ['bedrock', 'aws-bedrock'],
+    errorShape: 'generic',
+  },
+  {
+    name: 'mistral_ai',
+    hosts: ['api.mistral.ai'],
+    aliases: ['mistral'],
+    probePath: '/v1/models',
+    apiKeyEnv: 'MISTRAL_API_KEY',
+    errorShape: 'openai',
+  },
+  {
+    name: 'groq',
+    hosts: ['api.groq.com'],
+    aliases: [],
+    probePath: '/openai/v1/models',
+    apiKeyEnv: 'GROQ_API_KEY',
+    errorShape: 'openai',
+  },
+  {
+    name: 'cohere',
+    hosts: ['api.cohere.com', 'api.cohere.ai'],
+    aliases: [],
+    probePath: '/v1/models',
+    apiKeyEnv: 'CO_API_KEY',
+    errorShape: 'generic',
+  },
+  {
+    name: 'together',
+    hosts: ['api.together.xyz'],
+    aliases: ['together_ai', 'togetherai'],
+    probePath: '/v1/models',
+    apiKeyEnv: 'TOGETHER_API_KEY',
+    errorShape: 'openai',
+  },
+  {
+    name: 'openrouter',
+    hosts: ['openrouter.ai'],
+    aliases: [],
+    probePath: '/api/v1/models',
+    apiKeyEnv: 'OPENROUTER_API_KEY',
+    errorShape: 'openai',
+  },
+  {
+    name: 'deepseek',
+    hosts: ['api.deepseek.com'],
+    aliases: [],
+    probePath: '/models',
+    apiKeyEnv: 'DEEPSEEK_API_KEY',
+    errorShape: 'openai',
+  },
+  {
+    name: 'x_ai',
+    hosts: ['api.x.ai'],
+    aliases: ['xai', 'grok'],
+    probePath: '/v1/models',
+    apiKeyEnv: 'XAI_API_KEY',
+    errorShape: 'openai',
+  },
+  { name: 'perplexity', hosts: ['api.perplexity.ai'], aliases: [], errorShape: 'openai' },
+  {
+    name: 'fireworks',
+    hosts: ['api.fireworks.ai'],
+    aliases: ['fireworks_ai'],
+    probePath: '/inference/v1/models',
+    apiKeyEnv: 'FIREWORKS_API_KEY',
+    errorShape: 'openai',
+  },
+  {
+    name: 'replicate',
+    hosts: ['api.replicate.com'],
+    aliases: [],
+    probePath: '/v1/account',
+    apiKeyEnv: 'REPLICATE_API_TOKEN',
+    errorShape: 'generic',
+  },
+];
+
+/** Provider names appear in URLs, metric labels and log lines: keep them to a safe alphabet. */
+export const PROVIDER_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;

@@ -1,0 +1,31 @@
+import type { ProviderHealthOptions } from '../config/options.js';
+import { resolveOptions } from '../config/resolve.js';
+import { ProviderRegistry } from './registry.js';
+
+// On globalThis under Symbol.for: the preload loads the CommonJS build and the app may import
+// the ESM build, two copies of this module that must share one registry (one breaker per provider).
+const KEY = Symbol.for('provider-health.registry');
+type GlobalWithRegistry = typeof globalThis & { [KEY]?: ProviderRegistry };
+
+/** The process-wide registry, created on first use from the environment and config file. */
+export function getRegistry(): ProviderRegistry {
+  const holder = globalThis as GlobalWithRegistry;
+  let registry = holder[KEY];
+  if (registry === undefined) {
+    registry = new ProviderRegistry(resolveOptions());
+    holder[KEY] = registry;
+  }
+  return registry;
+}
+
+/** Replaces the process-wide registry with one built from these options (code, then environment, file, defaults). */
+export function configureRegistry(options: ProviderHealthOptions = {}): ProviderRegistry {
+  const registry = new ProviderRegistry(resolveOptions(options));
+  (globalThis as GlobalWithRegistry)[KEY] = registry;
+  return registry;
+}
+
+/** The registry if one exists, without creating it (for shutdown paths). */
+export function peekRegistry(): ProviderRegistry | undefined {
+  return (globalThis as GlobalWithRegistry)[KEY];
+}

@@ -1,0 +1,38 @@
+import type { ResolvedOptions } from '../config/options.js';
+import { resolveProviderOptions } from '../config/resolve.js';
+import { MIN_REQUESTS_FOR_RATE } from '../health/health-status.js';
+import type { CatalogEntry } from './catalog.js';
+import type { ProviderConfig } from './provider.js';
+
+/**
+ * A provider's full configuration: its catalog entry (if built in), then the user's settings
+ * for it, then the global defaults.
+ */
+export function buildProviderConfig(
+  name: string,
+  entry: CatalogEntry | undefined,
+  options: ResolvedOptions,
+): ProviderConfig {
+  const own = resolveProviderOptions(options, name);
+  return {
+    name,
+    hosts: [...new Set([...(entry?.hosts ?? []), ...own.hosts])],
+    errorShape: entry?.errorShape ?? 'generic',
+    probePath: entry?.probePath,
+    apiKeyEnv: entry?.apiKeyEnv,
+    healthCheckUrl: own.healthCheckUrl,
+    breaker: {
+      failureThreshold: own.failureThreshold,
+      recoveryTimeoutMs: own.recoveryTimeoutMs,
+      successThreshold: own.successThreshold,
+      trialTimeoutMs: own.trialTimeoutMs,
+    },
+    tripOn: own.tripOn,
+    thresholds: {
+      degradedFailureRate: options.degradedFailureRate,
+      degradedLatencyMs: options.degradedLatencyMs,
+      minRequests: MIN_REQUESTS_FOR_RATE,
+    },
+    statsWindowMs: options.statsWindowMs,
+  };
+}

@@ -1,0 +1,178 @@
+import type { BreakerClock } from '../breaker/breaker-clock.js';
+import { systemClock } from '../breaker/breaker-clock.js';
+import type { CircuitBreaker } from '../breaker/circuit-breaker.js';
+import type { TransitionEvent } from '../breaker/circuit-state.js';
+import type { Mode, RejectWith, ResolvedOptions } from '../config/options.js';
+import { defaultProbe, whyNoProbe } from '../health/default-probes.js';
+import type { HealthCheckResult, HealthProbe } from '../health/health-check.js';
+import { HealthCheckScheduler } from '../health/health-check-scheduler.js';
+import type { HealthStatus } from '../health/health-status.js';
+import { CATALOG, type CatalogEntry, PROVIDER_NAME_PATTERN } from './catalog.js';
+import { HostMatcher } from './host-matcher.js';
+import { Listeners } from './listeners.js';
+import { Provider } from './provider.js';
+import { buildProviderConfig } from './provider-factory.js';
+import type { ProviderHub, RecordObserver, StatusCallback } from './provider-hub.js';
+
+/** The product specification's `healthMonitor`: breakers by name, and status callbacks. */
+export interface HealthMonitor {
+  getOrCreateBreaker(name: string): CircuitBreaker;
+  addStatusCallback(callback: StatusCallback): () => void;
+  removeStatusCallback(callback: StatusCallback): void;
+}
+
+/**
+ * All providers of this process: built-ins from the catalog plus those the user configured,
+ * the host lookup that maps a request to one, and the listeners for transitions and status.
+ */
+export class ProviderRegistry implements ProviderHub {
+  mode: Mode;
+  rejectWith: RejectWith;
+  onRecord: RecordObserver | undefined;
+  readonly transitionListeners = new Listeners<[TransitionEvent]>('transition');
+  readonly statusListeners = new Listeners<Parameters<StatusCallback>>('status');
+  readonly healthMonitor: HealthMonitor;
+  private readonly providers = new Map<string, Provider>();
+  private readonly aliases = new Map<string, string>();
+  private readonly catalog = new Map<string, CatalogEntry>();
+  private readonly hosts = new HostMatcher<Provider>();
+  private readonly probes = new Map<string, HealthProbe>();
+  private readonly checks: HealthCheckScheduler;
+
+  readonly options: ResolvedOptions;
+
+  constructor(
+    options: ResolvedOptions,
+    private readonly clock: BreakerClock = systemClock,
+  ) {
+    this.mode = options.mode;
+    this.rejectWith = options.rejectWith;
+    for (const entry of CATALOG) {
+      this.catalog.set(entry.name, entry);
+      for (const alias of entry.aliases) this.aliases.set(alias, entry.name);
+    }
+    this.options = { ...options, providers: this.canonicalProviders(options.providers) };
+    for (const entry of CATALOG) this.createProvider(entry.name);
+    for (const name of Object.keys(this.options.providers)) this.getOrCreateProvider(name).active = true;
+    this.checks = new HealthCheckScheduler(
+      () => this.activeProviders(),
+      (provider) => this.probes.get(provider.name) ?? defaultProbe(provider),
+      {
+        intervalMs: options.checkIntervalMs === false ? 60_000 : options.checkIntervalMs,
+        timeoutMs: 10_000,
+        jitter: 0.1,
+      },
+    );
+    this.healthMonitor = {
+      getOrCreateBreaker: (name) => this.getOrCreateProvider(name).breaker,
+      addStatusCallback: (callback) => this.statusListeners.add(callback),
+      removeStatusCallback: (callback) => this.statusListeners.remove(callback),
+    };
+  }
+
+  /** Canonical name for a name or alias (`fal.ai` -> `fal`, `gemini` -> `gcp.gemini`). */
+  canonicalName(name: string): string {
+    const lower = name.toLowerCase();
+    return this.aliases.get(lower) ?? lower;
+  }
+
+  getProvider(name: string): Provider | undefined {
+    return this.providers.get(this.canonicalName(name));
+  }
+
+  /** An existing provider, or a new one with no hosts (for `execute()` and explicit breakers). */
+  getOrCreateProvider(name: string): Provider {
+    return this.getProvider(name) ?? this.createProvider(this.canonicalName(name));
+  }
+
+  /** The hot-path lookup: one Map hit for any origin seen before. */
+  providerForOrigin(origin: string): Provider | undefined {
+    return this.hosts.forOrigin(origin);
+  }
+
+  providerForHost(host: string, port: number): Provider | undefined {
+    return this.hosts.forHost(host, port);
+  }
+
+  /** Adds a host pattern to a provider (creating the provider if new). */
+  addHost(name: string, pattern: string): Provider {
+    const provider = this.getOrCreateProvider(name);
+    this.hosts.add(pattern, provider);
+    return provider;
+  }
+
+  listProviders(): Provider[] {
+    return [...this.providers.values()];
+  }
+
+  /** Providers that have seen traffic or were configured: the ones health endpoints report. */
+  activeProviders(): Provider[] {
+    return this.listProviders().filter((provider) => provider.active);
+  }
+
+  getHealthStatuses(): Record<string, HealthStatus> {
+    const statuses: Record<string, HealthStatus> = {};
+    for (const provider of this.activeProviders()) statuses[provider.name] = provider.getHealthStatus();
+    return statuses;
+  }
+
+  /** Users may key settings by an alias (`fal.ai`); merge them under the canonical name. */
+  private canonicalProviders(providers: ResolvedOptions['providers']): ResolvedOptions['providers'] {
+    const result: ResolvedOptions['providers'] = {};
+    for (const [name, settings] of Object.entries(providers)) {
+      const canonical = this.canonicalName(name);
+      const existing = result[canonical];
+      result[canonical] =
+        existing === undefined
+          ? { ...settings }
+          : { ...settings, ...existing, hosts: [...(existing.hosts ?? []), ...(settings.hosts ?? [])] };
+    }
+    return result;
+  }
+
+  /** Registers the active health check for a provider, replacing the built-in one. */
+  setHealthProbe(name: string, probe: HealthProbe): void {
+    this.probes.set(this.getOrCreateProvider(name).name, probe);
+  }
+
+  /** Runs active checks every `intervalMs` (default: the configured check interval, 60 s), with jitter. */
+  startHealthMonitoring(intervalMs?: number): void {
+    this.checks.start(intervalMs);
+  }
+
+  stopHealthMonitoring(): void {
+    this.checks.stop();
+  }
+
+  get healthMonitoringRunning(): boolean {
+    return this.checks.running;
+  }
+
+  /** Runs one provider's active check now (joining one already in flight). */
+  async checkProvider(name: string): Promise<HealthCheckResult> {
+    const provider = this.getOrCreateProvider(name);
+    const check = this.checks.check(provider);
+    if (check !== undefined) return check;
+    return {
+      provider: provider.name,
+      outcome: 'skipped',
+      reason: whyNoProbe(provider),
+      durationMs: 0,
+      circuitState: provider.breaker.state,
+      checkedAt: new Date().toISOString(),
+    };
+  }
+
+  private createProvider(name: string): Provider {
+    if (!PROVIDER_NAME_PATTERN.test(name)) {
+      throw new RangeError(
+        `provider-health: invalid provider name "${name.slice(0, 80)}": expected lower-case letters, digits, '.', '_' or '-' (at most 64)`,
+      );
+    }
+    const config = buildProviderConfig(name, this.catalog.get(name), this.options);
+    const provider = new Provider(config, this, this.clock);
+    this.providers.set(name, provider);
+    for (const pattern of config.hosts) this.hosts.add(pattern, provider);
+    return provider;
+  }
+}
