@@ -12,7 +12,12 @@ export const ATTR = {
   circuitFrom: 'ai_provider.circuit.from',
   circuitTo: 'ai_provider.circuit.to',
   healthStatus: 'ai_provider.health.status',
+  /** `requests` or `tokens`: which budget an `x-ratelimit-*` header pair describes. */
+  ratelimitKind: 'ai_provider.ratelimit.kind',
 } as const;
+
+/** Values of `ai_provider.ratelimit.kind`. */
+export const RATELIMIT_KIND_VALUES = ['requests', 'tokens'] as const;
 
 export type MetricKind = 'counter' | 'histogram' | 'gauge';
 
@@ -76,17 +81,38 @@ export const METRICS = {
     description: '1 when the provider is available, else 0.',
     attributes: [ATTR.provider],
   },
+  // Rate-limit headroom, read from response headers (`x-ratelimit-remaining-requests`,
+  // `x-ratelimit-limit-tokens`, `anthropic-ratelimit-*`); only providers that send them have series.
+  // The unit is an annotation rather than `1`: OTLP into Prometheus would name a `1` gauge `_ratio`.
+  ratelimitRemaining: {
+    otelName: 'ai_provider.ratelimit.remaining',
+    kind: 'gauge',
+    unit: '{quota}',
+    description: 'Requests or tokens left in the current rate-limit window, from the last response headers.',
+    attributes: [ATTR.provider, ATTR.ratelimitKind],
+  },
+  ratelimitLimit: {
+    otelName: 'ai_provider.ratelimit.limit',
+    kind: 'gauge',
+    unit: '{quota}',
+    description: 'Requests or tokens allowed per rate-limit window, from the last response headers.',
+    attributes: [ATTR.provider, ATTR.ratelimitKind],
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 export type MetricKey = keyof typeof METRICS;
 
 /** Request duration histogram boundaries in seconds: 0.01 doubling to 327.68. */
-export const DURATION_BUCKETS_SECONDS: readonly number[] = Array.from({ length: 16 }, (_, i) => 0.01 * 2 ** i);
+export const DURATION_BUCKETS_SECONDS: readonly number[] = Array.from(
+  { length: 16 },
+  (_, i) => 0.01 * 2 ** i,
+);
 
 /**
  * How a Prometheus server names a metric. `builtin` is @opentelemetry/exporter-prometheus
  * 0.223 (no unit suffix); `otlp` is OTLP into a Collector or Prometheus' OTLP receiver,
- * which adds the unit (`_seconds`).
+ * which adds the unit (`_seconds`) and, for a gauge of unit `1`, `_ratio`
+ * (prometheus/otlptranslator, UnderscoreEscapingWithSuffixes).
  */
 export type PrometheusNaming = 'builtin' | 'otlp';
 
@@ -101,16 +127,29 @@ export function prometheusBaseName(key: MetricKey, naming: PrometheusNaming): st
   const def: MetricDefinition = METRICS[key];
   const base = prometheusLabel(def.otelName);
   if (naming === 'otlp' && def.unit === 's') return `${base}_seconds`;
+  if (naming === 'otlp' && def.unit === '1' && def.kind === 'gauge') return `${base}_ratio`;
   return base;
 }
 
 /** Full Prometheus series name: `ai_provider_requests_total`, `ai_provider_request_duration_bucket`. */
-export function prometheusName(key: MetricKey, naming: PrometheusNaming = 'builtin', series?: PrometheusSeries): string {
+export function prometheusName(
+  key: MetricKey,
+  naming: PrometheusNaming = 'builtin',
+  series?: PrometheusSeries,
+): string {
   const def: MetricDefinition = METRICS[key];
   const base = prometheusBaseName(key, naming);
-  const kindSeries: PrometheusSeries = series ?? (def.kind === 'counter' ? 'total' : def.kind === 'histogram' ? 'bucket' : 'gauge');
+  const kindSeries: PrometheusSeries =
+    series ?? (def.kind === 'counter' ? 'total' : def.kind === 'histogram' ? 'bucket' : 'gauge');
   return kindSeries === 'gauge' ? base : `${base}_${kindSeries}`;
 }
 
 export const CIRCUIT_STATE_VALUES = ['closed', 'open', 'half_open'] as const;
 export const HEALTH_STATUS_VALUES = ['available', 'degraded', 'unavailable'] as const;
+
+/**
+ * Not an instrument: the series every OTel Prometheus exporter (and Prometheus' OTLP receiver)
+ * adds for the resource, with `service_name` among its labels. Dashboards read the service
+ * name from it, so it belongs to the names the plugin emits.
+ */
+export const TARGET_INFO_SERIES = 'target_info';
