@@ -40,7 +40,9 @@ export class HostMatcher<T> {
     const key = `${host}:${port}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached ?? undefined;
-    return this.remember(key, this.resolve(host.toLowerCase(), port));
+    // node:http passes IPv6 hosts bare (`::1`); patterns and URL origins bracket them (`[::1]`).
+    const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+    return this.remember(key, this.resolve(bracketed.toLowerCase(), port));
   }
 
   private remember(key: string, value: T | undefined): T | undefined {
