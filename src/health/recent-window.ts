@@ -12,7 +12,7 @@ export interface WindowCounts {
  */
 export class RecentWindow {
   private readonly bucketMs: number;
-  private readonly epochs = new Float64Array(BUCKETS).fill(-1);
+  private readonly epochs = new Float64Array(BUCKETS).fill(Number.NEGATIVE_INFINITY);
   private readonly totals = new Uint32Array(BUCKETS);
   private readonly failures = new Uint32Array(BUCKETS);
   private readonly rateLimits = new Uint32Array(BUCKETS);
@@ -48,6 +48,7 @@ export class RecentWindow {
   }
 
   clear(): void {
-    this.epochs.fill(-1);
+    // -Infinity, not -1: with a clock near zero (performance.now(), tests) -1 is inside the window.
+    this.epochs.fill(Number.NEGATIVE_INFINITY);
   }
 }
