@@ -33,7 +33,8 @@ export class ProviderBreakerModule extends Module {
       throw new CircuitOpenError(provider.name, provider.breaker.retryAfterMs());
     }
     const started = performance.now();
-    const run = executeScope().run(provider.name, () => promise(...params) as Promise<T>);
+    // async: a function that throws synchronously must still be recorded (and free its trial slot).
+    const run = executeScope().run(provider.name, async () => promise(...params) as Promise<T>);
     this.emit('execute', circuit, run, this.getExecParams(circuit, params));
     try {
       const value = await run;
