@@ -1,13 +1,8 @@
 /**
- * The preload entry: `node --require provider-health/register` or `--import provider-health/register`.
- * Creates the process-wide registry from the environment; interception comes with the
- * instrumentation layer.
+ * The preload entry: `node --require provider-health/register app.js`,
+ * `node --import provider-health/register app.mjs`, or the same through NODE_OPTIONS.
+ * Loading it twice (both flags, or CJS and ESM builds) starts the plugin once.
  */
-import { getRegistry } from '../src/providers/global-registry.js';
-import { logOnce } from '../src/telemetry/log.js';
+import { start } from '../src/start.js';
 
-try {
-  getRegistry();
-} catch (error) {
-  logOnce('register', 'provider-health is disabled: its configuration is invalid', error);
-}
+start();

@@ -17,6 +17,9 @@ export type RecordObserver = (
   ttfbMs: number,
 ) => void;
 
+/** Called when a request is answered locally because its provider's circuit is open (telemetry: a span of its own). */
+export type RejectObserver = (provider: Provider, method: string, url: string) => void;
+
 export type StatusCallback = (
   provider: string,
   status: HealthStatus,

@@ -12,7 +12,7 @@ import { HostMatcher } from './host-matcher.js';
 import { Listeners } from './listeners.js';
 import { Provider } from './provider.js';
 import { buildProviderConfig } from './provider-factory.js';
-import type { ProviderHub, RecordObserver, StatusCallback } from './provider-hub.js';
+import type { ProviderHub, RecordObserver, RejectObserver, StatusCallback } from './provider-hub.js';
 
 /** The product specification's `healthMonitor`: breakers by name, and status callbacks. */
 export interface HealthMonitor {
@@ -29,6 +29,7 @@ export class ProviderRegistry implements ProviderHub {
   mode: Mode;
   rejectWith: RejectWith;
   onRecord: RecordObserver | undefined;
+  onReject: RejectObserver | undefined;
   readonly transitionListeners = new Listeners<[TransitionEvent]>('transition');
   readonly statusListeners = new Listeners<Parameters<StatusCallback>>('status');
   readonly healthMonitor: HealthMonitor;

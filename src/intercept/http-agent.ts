@@ -1,0 +1,128 @@
+import http from 'node:http';
+import { CircuitOpenError } from '../breaker/circuit-open-error.js';
+import { REJECTED } from '../breaker/circuit-state.js';
+import { executeScope } from '../breaker/execute-scope.js';
+import { headersFromRecord } from '../outcome/headers.js';
+import { getRegistry } from '../providers/global-registry.js';
+import { logOnce } from '../telemetry/log.js';
+import { RequestObservation } from './request-observation.js';
+
+type AddRequest = (this: http.Agent, req: http.ClientRequest, options: AgentRequestOptions) => void;
+interface AgentRequestOptions {
+  host?: string | null;
+  hostname?: string | null;
+  port?: number | string | null;
+  defaultPort?: number;
+  protocol?: string | null;
+  signal?: AbortSignal;
+}
+
+const PATCHED = Symbol.for('provider-health.httpAgentPatched');
+type PatchedPrototype = http.Agent & { [PATCHED]?: AddRequest };
+
+/**
+ * node:http / https (axios, older SDKs): patched at `Agent.prototype.addRequest`, the point
+ * where a request asks for a socket. https.Agent inherits it. A rejected request fails with
+ * CircuitOpenError through `req.onSocket(undefined, err)` before any socket is taken.
+ */
+export function installHttpAgentPatch(): void {
+  const proto = http.Agent.prototype as PatchedPrototype;
+  if (proto[PATCHED] !== undefined) return;
+  const original = (proto as unknown as { addRequest: AddRequest }).addRequest;
+  proto[PATCHED] = original;
+  const patched: AddRequest = function addRequest(req, options) {
+    observe(this, req, options, original);
+  };
+  (proto as unknown as { addRequest: AddRequest }).addRequest = patched;
+}
+
+export function uninstallHttpAgentPatch(): void {
+  const proto = http.Agent.prototype as PatchedPrototype;
+  const original = proto[PATCHED];
+  if (original === undefined) return;
+  (proto as unknown as { addRequest: AddRequest }).addRequest = original;
+  delete proto[PATCHED];
+}
+
+function observe(
+  agent: http.Agent,
+  req: http.ClientRequest,
+  options: AgentRequestOptions,
+  original: AddRequest,
+): void {
+  let observation: RequestObservation | undefined;
+  try {
+    const registry = getRegistry();
+    const host = options.hostname ?? options.host ?? 'localhost';
+    const port = Number(
+      options.port ?? options.defaultPort ?? (agent as { defaultPort?: number }).defaultPort ?? 80,
+    );
+    const provider = registry.providerForHost(
+      host.startsWith('[') ? host : host.includes(':') ? `[${host}]` : host,
+      port,
+    );
+    if (provider !== undefined && executeScope().getStore() !== provider.name) {
+      const admission = provider.admit();
+      if (admission === REJECTED) {
+        provider.record(admission, 'rejected');
+        registry.onReject?.(
+          provider,
+          req.method,
+          `${options.protocol ?? 'http:'}//${host}:${port}${req.path}`,
+        );
+        const error = new CircuitOpenError(provider.name, provider.breaker.retryAfterMs());
+        // Before a socket exists: the request emits 'error' and never touches the network.
+        (req as unknown as { onSocket(socket: undefined, err: Error): void }).onSocket(undefined, error);
+        return;
+      }
+      observation = new RequestObservation(provider, admission, options.signal);
+      watch(req, observation);
+    }
+  } catch (error) {
+    logOnce(
+      'http.addRequest',
+      'provider-health could not observe an http request; it passes through untouched',
+      error,
+    );
+  }
+  original.call(agent, req, options);
+}
+
+function watch(req: http.ClientRequest, observation: RequestObservation): void {
+  req.once('timeout', () => {
+    observation.timedOut = true;
+  });
+  req.once('error', (error) => observation.finish(error));
+  let responded = false;
+  req.once('response', (res: http.IncomingMessage) => {
+    responded = true;
+    observation.onResponseStart(res.statusCode ?? 0, () => headersFromRecord(res.headers));
+    if (observation.capturingBody) captureBody(res, observation);
+    res.once('error', (error) => observation.finish(error));
+    res.once('close', () =>
+      observation.finish(res.complete ? undefined : new Error('response closed before its end')),
+    );
+    // With no other 'response' listener Node would dump the body; ours must not keep it alive.
+    if (req.listenerCount('response') === 0) res.resume();
+  });
+  req.once('close', () => {
+    // Closed with neither response nor error: the caller destroyed it.
+    if (!responded) observation.finish(abortError());
+  });
+}
+
+/** Reads error bodies without consuming them: the parser pushes each chunk through `push`. */
+function captureBody(res: http.IncomingMessage, observation: RequestObservation): void {
+  const push = res.push;
+  res.push = function capture(chunk: unknown, encoding?: BufferEncoding) {
+    if (chunk !== null && (typeof chunk === 'string' || chunk instanceof Uint8Array))
+      observation.onBodyChunk(chunk);
+    return push.call(this, chunk, encoding);
+  };
+}
+
+function abortError(): Error {
+  const error = new Error('request aborted by the caller');
+  error.name = 'AbortError';
+  return error;
+}

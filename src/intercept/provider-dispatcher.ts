@@ -1,0 +1,118 @@
+import { REJECTED } from '../breaker/circuit-state.js';
+import { executeScope } from '../breaker/execute-scope.js';
+import { getRegistry } from '../providers/global-registry.js';
+import { logOnce } from '../telemetry/log.js';
+import { LegacyObservingHandler } from './legacy-handler.js';
+import { replyLocally } from './local-reply.js';
+import { ObservingHandler } from './observing-handler.js';
+import { RequestObservation } from './request-observation.js';
+import {
+  type AnyDispatchHandler,
+  type DispatcherLike,
+  type DispatchOptions,
+  usesNewHandlerApi,
+} from './undici-types.js';
+
+const WRAPPED = Symbol.for('provider-health.wrappedDispatcher');
+type ApiMethod = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * A dispatcher that keeps the one it wraps (Node's bundled Agent, a user's ProxyAgent, TLS
+ * settings…) and hands every request to it. Requests to a provider's origin are admitted
+ * by its breaker first and observed to the end of their body; any other request costs one
+ * Map lookup and passes straight through (no handler conversion, unlike undici's compose()).
+ */
+export class ProviderDispatcher {
+  readonly [WRAPPED]: DispatcherLike;
+
+  constructor(readonly inner: DispatcherLike) {
+    this[WRAPPED] = inner;
+  }
+
+  dispatch(options: DispatchOptions, handler: AnyDispatchHandler): boolean {
+    const registry = getRegistry();
+    const origin = options.origin;
+    const provider = registry.providerForOrigin(typeof origin === 'string' ? origin : String(origin));
+    if (provider === undefined) return this.inner.dispatch(options, handler);
+    let observed: AnyDispatchHandler;
+    try {
+      if (executeScope().getStore() === provider.name) return this.inner.dispatch(options, handler);
+      const admission = provider.admit();
+      if (admission === REJECTED) {
+        provider.record(admission, 'rejected');
+        registry.onReject?.(
+          provider,
+          String(options.method ?? 'GET'),
+          `${String(origin)}${options.path ?? ''}`,
+        );
+        replyLocally(handler, provider, registry.rejectWith);
+        return true;
+      }
+      const observation = new RequestObservation(provider, admission, options.signal);
+      observed = usesNewHandlerApi(handler)
+        ? new ObservingHandler(handler, observation)
+        : new LegacyObservingHandler(handler, observation);
+    } catch (error) {
+      logOnce('dispatch', 'provider-health could not observe a request; it passes through untouched', error);
+      return this.inner.dispatch(options, handler);
+    }
+    return this.inner.dispatch(options, observed);
+  }
+
+  close(...args: unknown[]): unknown {
+    return this.inner.close?.(...args);
+  }
+
+  destroy(...args: unknown[]): unknown {
+    return this.inner.destroy?.(...args);
+  }
+
+  // undici's request/stream/pipeline/connect/upgrade/compose call `this.dispatch`: borrowing the
+  // wrapped dispatcher's own methods with `this` bound here sends them through the breaker too.
+  request(...args: unknown[]): unknown {
+    return this.borrow('request', args);
+  }
+  stream(...args: unknown[]): unknown {
+    return this.borrow('stream', args);
+  }
+  pipeline(...args: unknown[]): unknown {
+    return this.borrow('pipeline', args);
+  }
+  connect(...args: unknown[]): unknown {
+    return this.borrow('connect', args);
+  }
+  upgrade(...args: unknown[]): unknown {
+    return this.borrow('upgrade', args);
+  }
+  compose(...args: unknown[]): unknown {
+    return this.borrow('compose', args);
+  }
+
+  // Connection events come from the wrapped dispatcher; listeners go straight to it.
+  on(event: string | symbol, listener: (...args: unknown[]) => void): this {
+    this.borrow('on', [event, listener]);
+    return this;
+  }
+  once(event: string | symbol, listener: (...args: unknown[]) => void): this {
+    this.borrow('once', [event, listener]);
+    return this;
+  }
+  off(event: string | symbol, listener: (...args: unknown[]) => void): this {
+    this.borrow('off', [event, listener]);
+    return this;
+  }
+
+  private borrow(name: string, args: unknown[]): unknown {
+    const method = (this.inner as unknown as Record<string, ApiMethod | undefined>)[name];
+    if (typeof method !== 'function') throw new TypeError(`the wrapped dispatcher has no ${name}()`);
+    const self = name === 'on' || name === 'once' || name === 'off' ? this.inner : this;
+    return method.apply(self, args);
+  }
+}
+
+/** The dispatcher inside a ProviderDispatcher, or undefined if `value` is not one. */
+export function unwrapDispatcher(value: unknown): DispatcherLike | undefined {
+  return typeof value === 'object' && value !== null
+    ? (value as { [WRAPPED]?: DispatcherLike })[WRAPPED]
+    : undefined;
+}

@@ -1,0 +1,98 @@
+import { performance } from 'node:perf_hooks';
+import type { Admission } from '../breaker/circuit-state.js';
+import { classify } from '../outcome/classify.js';
+import type { HeaderSource } from '../outcome/headers.js';
+import type { Provider } from '../providers/provider.js';
+import { logOnce } from '../telemetry/log.js';
+
+// Error bodies are read for classification (insufficient_quota, billing); larger ones are cut.
+const MAX_CAPTURED_BODY = 8 * 1024;
+
+/**
+ * One admitted provider request, from dispatch to the end of its body (a stream ends when it
+ * ends) or its error. Shared by the fetch/undici handlers and the node:http patch.
+ */
+export class RequestObservation {
+  status = 0;
+  private readonly started = performance.now();
+  private ttfbMs = -1;
+  private headers: HeaderSource | undefined;
+  private body: Buffer[] | undefined;
+  private bodyBytes = 0;
+  private done = false;
+  /** node:http's `timeout` event fired: the error that follows is the caller's timeout, not a reset. */
+  timedOut = false;
+
+  constructor(
+    readonly provider: Provider,
+    readonly admission: Admission,
+    private readonly signal?: AbortSignal | null,
+  ) {}
+
+  /** Final response headers (1xx are skipped). Headers and body are kept only for error statuses. */
+  onResponseStart(status: number, headers: () => HeaderSource): void {
+    if (status < 200 || this.status !== 0) return;
+    this.status = status;
+    this.ttfbMs = performance.now() - this.started;
+    if (status >= 400) {
+      this.headers = headers();
+      this.body = [];
+    }
+  }
+
+  get capturingBody(): boolean {
+    return this.body !== undefined && this.bodyBytes < MAX_CAPTURED_BODY;
+  }
+
+  onBodyChunk(chunk: Buffer | Uint8Array | string): void {
+    if (this.body === undefined || this.bodyBytes >= MAX_CAPTURED_BODY) return;
+    const buffer =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk)
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const part = buffer.subarray(0, MAX_CAPTURED_BODY - this.bodyBytes);
+    this.body.push(Buffer.from(part));
+    this.bodyBytes += part.length;
+  }
+
+  /** The request ended: `error` undefined means the body ended normally. Records exactly once. */
+  finish(error?: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    try {
+      const durationMs = performance.now() - this.started;
+      if (error === undefined && this.status >= 200 && this.status < 400) {
+        this.provider.record(this.admission, 'success', this.status, durationMs, this.ttfbMs);
+        return;
+      }
+      const result = classify({
+        status: this.status === 0 ? undefined : this.status,
+        headers: this.headers,
+        body: this.body === undefined ? undefined : Buffer.concat(this.body).toString('utf8'),
+        error: this.timedOut && error !== undefined ? timeoutError(error) : error,
+        aborted: this.signal?.aborted === true,
+      });
+      this.provider.record(
+        this.admission,
+        result.outcome,
+        this.status,
+        durationMs,
+        this.ttfbMs,
+        result.reason,
+        result.retryAfterMs,
+      );
+    } catch (failure) {
+      logOnce(
+        'observation.finish',
+        'recording a provider request failed; the request itself is unaffected',
+        failure,
+      );
+    }
+  }
+}
+
+function timeoutError(cause: unknown): Error {
+  const error = new Error('request timed out', { cause });
+  error.name = 'TimeoutError';
+  return error;
+}
