@@ -46,11 +46,20 @@ function replyLegacyApi(
     aborted = true;
     abortReason = reason;
   });
-  if (aborted) return handler.onError?.(abortReason ?? new Error('aborted'));
-  if (rejectWith === 'error') return handler.onError?.(new CircuitOpenError(provider.name, retryAfterMs));
+  if (aborted) {
+    handler.onError?.(abortReason ?? new Error('aborted'));
+    return;
+  }
+  if (rejectWith === 'error') {
+    handler.onError?.(new CircuitOpenError(provider.name, retryAfterMs));
+    return;
+  }
   const reply = syntheticResponse(provider, retryAfterMs);
   handler.onHeaders?.(reply.status, rawHeaders(reply.headers), () => {}, reply.statusText);
-  if (aborted) return handler.onError?.(abortReason ?? new Error('aborted'));
+  if (aborted) {
+    handler.onError?.(abortReason ?? new Error('aborted'));
+    return;
+  }
   handler.onData?.(reply.body);
   handler.onComplete?.([]);
 }
@@ -63,15 +72,20 @@ function replyNewApi(
 ): void {
   const controller = new LocalController();
   handler.onRequestStart?.(controller, {});
-  if (controller.aborted)
-    return handler.onResponseError?.(controller, controller.reason ?? new Error('aborted'));
+  if (controller.aborted) {
+    handler.onResponseError?.(controller, controller.reason ?? new Error('aborted'));
+    return;
+  }
   if (rejectWith === 'error') {
-    return handler.onResponseError?.(controller, new CircuitOpenError(provider.name, retryAfterMs));
+    handler.onResponseError?.(controller, new CircuitOpenError(provider.name, retryAfterMs));
+    return;
   }
   const reply = syntheticResponse(provider, retryAfterMs);
   handler.onResponseStart?.(controller, reply.status, reply.headers, reply.statusText);
-  if (controller.aborted)
-    return handler.onResponseError?.(controller, controller.reason ?? new Error('aborted'));
+  if (controller.aborted) {
+    handler.onResponseError?.(controller, controller.reason ?? new Error('aborted'));
+    return;
+  }
   handler.onResponseData?.(controller, reply.body);
   handler.onResponseEnd?.(controller, {});
 }
