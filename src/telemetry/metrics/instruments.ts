@@ -1,0 +1,101 @@
+import type { Histogram, Meter, ObservableCounter, ObservableGauge } from '@opentelemetry/api';
+import type { RecordObserver } from '../../providers/provider-hub.js';
+import type { ProviderRegistry } from '../../providers/registry.js';
+import { logOnce } from '../log.js';
+import { DURATION_BUCKETS_SECONDS, METRICS, type MetricKey } from '../metric-names.js';
+import { attributesOf } from './attribute-cache.js';
+import {
+  guarded,
+  type Observer,
+  observeCircuitState,
+  observeHealth,
+  observeRatelimit,
+  observeRequests,
+  observeTransitions,
+  observeUp,
+} from './observers.js';
+import { transitionCountsOf } from './transition-counts.js';
+
+type HistogramKey = 'requestDuration' | 'timeToFirstByte';
+type ObservableKey = Exclude<MetricKey, HistogramKey>;
+
+/** The plugin's instruments on one Meter; `dispose()` detaches them before a move to another provider. */
+export interface ProviderInstruments {
+  readonly meter: Meter;
+  dispose(): void;
+}
+
+/** Instrument scope: shows up as `otel_scope_name` on every Prometheus series. */
+export const METER_NAME = 'provider-health';
+
+/**
+ * Creates every instrument METRICS defines (DESIGN.md, "Telemetry contract") on `meter`.
+ * Counters and gauges are observable, read from the registry at collection time; the two
+ * histograms are fed through `registry.onRecord`. A key added to METRICS without a reader here
+ * fails to compile, so the map and the emitted metrics cannot drift.
+ */
+export function createProviderInstruments(meter: Meter, registry: ProviderRegistry): ProviderInstruments {
+  const transitions = transitionCountsOf(registry);
+  const readers: Record<ObservableKey, Observer> = {
+    requests: observeRequests(registry),
+    circuitState: observeCircuitState(registry),
+    circuitTransitions: observeTransitions(registry, transitions),
+    health: observeHealth(registry),
+    up: observeUp(registry),
+    ratelimitRemaining: observeRatelimit(registry, 'remaining'),
+    ratelimitLimit: observeRatelimit(registry, 'limit'),
+  };
+  const detach: Array<() => void> = [];
+  for (const key of Object.keys(readers) as ObservableKey[]) {
+    const def = METRICS[key];
+    const options = { unit: def.unit, description: def.description };
+    const instrument: ObservableCounter | ObservableGauge =
+      def.kind === 'counter'
+        ? meter.createObservableCounter(def.otelName, options)
+        : meter.createObservableGauge(def.otelName, options);
+    const callback = guarded(def.otelName, readers[key]);
+    instrument.addCallback(callback);
+    detach.push(() => instrument.removeCallback(callback));
+  }
+  detach.push(attachHistograms(meter, registry));
+  return {
+    meter,
+    dispose: () => {
+      for (const undo of detach) undo();
+    },
+  };
+}
+
+function histogram(meter: Meter, key: HistogramKey): Histogram {
+  const def = METRICS[key];
+  // Advice, not a View: the boundaries then hold in whichever MeterProvider the meter came from,
+  // including a service's own sdk-node that knows nothing about our Views.
+  return meter.createHistogram(def.otelName, {
+    unit: def.unit,
+    description: def.description,
+    advice: { explicitBucketBoundaries: [...DURATION_BUCKETS_SECONDS] },
+  });
+}
+
+/** Points `registry.onRecord` at this meter's histograms, keeping any observer set before us. */
+function attachHistograms(meter: Meter, registry: ProviderRegistry): () => void {
+  const duration = histogram(meter, 'requestDuration');
+  const ttfb = histogram(meter, 'timeToFirstByte');
+  const previous = registry.onRecord;
+  const observer: RecordObserver = (provider, outcome, statusCode, durationMs, ttfbMs) => {
+    try {
+      const attributes = attributesOf(provider);
+      // A rejected request never reached the provider: its "duration" would only dilute the latency.
+      if (durationMs >= 0 && outcome !== 'rejected')
+        duration.record(durationMs / 1000, attributes.outcome(outcome));
+      if (ttfbMs >= 0) ttfb.record(ttfbMs / 1000, attributes.provider);
+    } catch (error) {
+      logOnce('metrics:record', 'recording a request duration failed; histograms skip it', error);
+    }
+    if (previous !== undefined) previous(provider, outcome, statusCode, durationMs, ttfbMs);
+  };
+  registry.onRecord = observer;
+  return () => {
+    if (registry.onRecord === observer) registry.onRecord = previous;
+  };
+}

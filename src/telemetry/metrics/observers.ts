@@ -1,0 +1,97 @@
+import type { Attributes, ObservableResult } from '@opentelemetry/api';
+import type { Provider } from '../../providers/provider.js';
+import type { ProviderRegistry } from '../../providers/registry.js';
+import { logOnce } from '../log.js';
+import { CIRCUIT_STATE_VALUES, HEALTH_STATUS_VALUES, RATELIMIT_KIND_VALUES } from '../metric-names.js';
+import { attributesOf } from './attribute-cache.js';
+import { ratelimitValue } from './ratelimit-store.js';
+import type { TransitionCounts } from './transition-counts.js';
+
+/**
+ * Collection-time readers for the observable instruments. Each reads the registry's own state,
+ * which is why counts survive a move to another MeterProvider. Only `active` providers are
+ * reported: the catalog's ~20 built-ins would otherwise each add a row of zeros.
+ */
+export type Observer = (result: ObservableResult) => void;
+
+/** Wraps a callback so a fault is logged once and the collection goes on without it. */
+export function guarded(name: string, observe: Observer): Observer {
+  return (result) => {
+    try {
+      observe(result);
+    } catch (error) {
+      logOnce(`metrics:${name}`, `collecting ${name} failed; its series are skipped`, error);
+    }
+  };
+}
+
+function eachActive(registry: ProviderRegistry, visit: (provider: Provider) => void): void {
+  for (const provider of registry.listProviders()) if (provider.active) visit(provider);
+}
+
+export function observeRequests(registry: ProviderRegistry): Observer {
+  // Reused between collections: several statusCounts keys can map to one attribute set (every
+  // `rejected` key does), and an observable result keeps only the last value per set.
+  const sums = new Map<Attributes, number>();
+  return (result) => {
+    eachActive(registry, (provider) => {
+      const attributes = attributesOf(provider);
+      sums.clear();
+      for (const [key, count] of provider.stats.statusCounts) {
+        const set = attributes.forStatusKey(key);
+        sums.set(set, (sums.get(set) ?? 0) + count);
+      }
+      for (const [set, count] of sums) result.observe(count, set);
+    });
+    sums.clear();
+  };
+}
+
+export function observeCircuitState(registry: ProviderRegistry): Observer {
+  return (result) => {
+    eachActive(registry, (provider) => {
+      const state = provider.breaker.state;
+      const sets = attributesOf(provider).circuitState;
+      for (const value of CIRCUIT_STATE_VALUES) result.observe(value === state ? 1 : 0, sets[value]);
+    });
+  };
+}
+
+export function observeHealth(registry: ProviderRegistry): Observer {
+  return (result) => {
+    eachActive(registry, (provider) => {
+      const status = provider.getHealthStatus();
+      const sets = attributesOf(provider).health;
+      for (const value of HEALTH_STATUS_VALUES) result.observe(value === status ? 1 : 0, sets[value]);
+    });
+  };
+}
+
+export function observeUp(registry: ProviderRegistry): Observer {
+  return (result) => {
+    eachActive(registry, (provider) => {
+      result.observe(provider.getHealthStatus() === 'available' ? 1 : 0, attributesOf(provider).provider);
+    });
+  };
+}
+
+export function observeTransitions(registry: ProviderRegistry, counts: TransitionCounts): Observer {
+  return (result) => {
+    eachActive(registry, (provider) => {
+      const attributes = attributesOf(provider);
+      for (const entry of counts.forProvider(provider.name))
+        result.observe(entry.count, attributes.transition(entry.from, entry.to));
+    });
+  };
+}
+
+export function observeRatelimit(registry: ProviderRegistry, which: 'remaining' | 'limit'): Observer {
+  return (result) => {
+    eachActive(registry, (provider) => {
+      for (const kind of RATELIMIT_KIND_VALUES) {
+        const value = ratelimitValue(provider, kind, which);
+        if (value !== undefined) result.observe(value, attributesOf(provider).ratelimitKind(kind));
+      }
+    });
+  };
+}

@@ -1,0 +1,47 @@
+import type { CircuitState, TransitionEvent } from '../../breaker/circuit-state.js';
+import type { ProviderRegistry } from '../../providers/registry.js';
+
+export interface TransitionCount {
+  readonly from: CircuitState;
+  readonly to: CircuitState;
+  count: number;
+}
+
+/**
+ * Lifetime transition counts per provider, kept by the plugin rather than in an SDK Counter so that
+ * `ai_provider.circuit.transitions` (an ObservableCounter over these) keeps its totals when the
+ * instruments move from the private MeterProvider to one the service registers later.
+ */
+export class TransitionCounts {
+  private readonly byProvider = new Map<string, Map<string, TransitionCount>>();
+
+  record(event: TransitionEvent): void {
+    let counts = this.byProvider.get(event.provider);
+    if (counts === undefined) {
+      counts = new Map();
+      this.byProvider.set(event.provider, counts);
+    }
+    const key = `${event.from}>${event.to}`;
+    const entry = counts.get(key);
+    if (entry === undefined) counts.set(key, { from: event.from, to: event.to, count: 1 });
+    else entry.count++;
+  }
+
+  forProvider(name: string): Iterable<TransitionCount> {
+    return this.byProvider.get(name)?.values() ?? [];
+  }
+}
+
+const perRegistry = new WeakMap<ProviderRegistry, TransitionCounts>();
+
+/** The registry's counts, subscribing to its transitions the first time (once per registry). */
+export function transitionCountsOf(registry: ProviderRegistry): TransitionCounts {
+  let counts = perRegistry.get(registry);
+  if (counts === undefined) {
+    const created = new TransitionCounts();
+    registry.transitionListeners.add((event) => created.record(event));
+    perRegistry.set(registry, created);
+    counts = created;
+  }
+  return counts;
+}

@@ -1,0 +1,46 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { Provider } from '../../providers/provider.js';
+import { logOnce } from '../log.js';
+import { ATTR } from '../metric-names.js';
+import { pluginTracer } from './plugin-tracer.js';
+
+/** The URL without query, fragment or credentials: a query string may carry an API key (Gemini's `?key=`). */
+export function redactUrl(url: string | URL): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    const text = String(url);
+    const end = text.search(/[?#]/);
+    return end < 0 ? text : text.slice(0, end);
+  }
+}
+
+/**
+ * A span of its own for a request the plugin answered locally because the circuit is open:
+ * no instrumentation span exists for it on the fetch/undici path (no undici request was created).
+ * Status ERROR; no `http.response.status_code`, the synthetic 503 is ours, not the provider's.
+ * On the node:http path instrumentation-http already has a span, which the http hooks mark `rejected`.
+ */
+export function recordRejectedSpan(provider: Provider, method: string, url: string | URL): void {
+  try {
+    const span = pluginTracer().startSpan(method, {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        [ATTR.provider]: provider.name,
+        [ATTR.outcome]: 'rejected',
+        [ATTR.circuitState]: provider.breaker.state,
+        'http.request.method': method,
+        'url.full': redactUrl(url),
+        'error.type': 'ERR_CIRCUIT_OPEN',
+      },
+    });
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: `circuit breaker open for provider ${provider.name}`,
+    });
+    span.end();
+  } catch (error) {
+    logOnce('tracing:rejected', 'recording a rejected-request span failed', error);
+  }
+}
