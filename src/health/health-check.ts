@@ -14,6 +14,18 @@ export interface HealthCheckResult {
   durationMs: number;
   circuitState: string;
   checkedAt: string;
+  /**
+   * True when this is the previous result, returned again because the provider was checked
+   * moments ago (the rate cap): asking again sends no new request to the provider.
+   */
+  cached?: boolean;
+}
+
+export interface RunCheckOptions {
+  /** Abandon the probe (outcome `timeout`) after this long, even if it ignores its signal. */
+  timeoutMs: number;
+  /** Whether the outcome counts for the breaker like real traffic. @default true */
+  feedBreaker?: boolean;
 }
 
 /** A probe that GETs `url` (with optional headers) and classifies the answer like real traffic. */
@@ -33,27 +45,47 @@ export function urlProbe(url: string, headers: Record<string, string> = {}): Hea
 
 /**
  * Runs one probe for a provider and feeds it to the breaker: while closed it counts like a
- * request; while open a success starts the half-open trials (never closes directly).
+ * request; while open a success starts the half-open trials (never closes directly); while
+ * half-open it counts for nothing, since only admitted trials may decide the circuit.
  * Requests the probe makes are not admitted by the interceptors (execute scope).
  */
 export async function runHealthCheck(
   provider: Provider,
   probe: HealthProbe,
-  timeoutMs: number,
+  options: RunCheckOptions,
 ): Promise<HealthCheckResult> {
+  const { timeoutMs, feedBreaker = true } = options;
   const started = performance.now();
-  const signal = AbortSignal.timeout(timeoutMs);
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  // A user's probe that ignores its signal must not hold the provider's one in-flight slot
+  // for ever: the race settles as a timeout whatever the probe does.
+  const deadline = new Promise<Classification>((resolve) => {
+    timer = setTimeout(() => {
+      const error = new DOMException(`health check timed out after ${timeoutMs} ms`, 'TimeoutError');
+      controller.abort(error);
+      resolve(classify({ error }));
+    }, timeoutMs);
+    timer.unref();
+  });
   let result: Classification;
   try {
-    result = await executeScope().run(provider.name, () => probe(signal));
+    result = await Promise.race([
+      executeScope().run(provider.name, () => probe(controller.signal)),
+      deadline,
+    ]);
   } catch (error) {
     result = classify({ error });
+  } finally {
+    clearTimeout(timer);
   }
   const durationMs = performance.now() - started;
   const state = provider.breaker.state;
-  if (state === 'open' && result.outcome === 'success') provider.breaker.onHealthCheckSuccess();
-  else if (state === 'closed')
-    provider.record(0, result.outcome, 0, durationMs, -1, `health check: ${result.reason}`);
+  if (feedBreaker) {
+    if (state === 'open' && result.outcome === 'success') provider.breaker.onHealthCheckSuccess();
+    else if (state === 'closed')
+      provider.record(0, result.outcome, 0, durationMs, -1, `health check: ${result.reason}`);
+  }
   return {
     provider: provider.name,
     outcome: result.outcome,

@@ -1,0 +1,122 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { logOnce } from '../telemetry/log.js';
+import { adminRoutes } from './admin-routes.js';
+import { EventHub } from './event-hub.js';
+import { healthRoutes } from './health-routes.js';
+import { HttpError, isHttpError, sendError } from './http-error.js';
+import { type HealthHandlerOptions, type ResolvedHandlerOptions, resolveHandlerOptions } from './options.js';
+import { pageRoutes } from './page-routes.js';
+import { parseRequestPath } from './request-path.js';
+import { matchRoute, type Route } from './router.js';
+import { serveEventStream } from './sse.js';
+import { LiveWebSocket } from './websocket.js';
+
+export type NextFunction = (error?: unknown) => void;
+
+/** A request handler for node:http, Express or Fastify (`reply.raw`), plus the WebSocket upgrade. */
+export interface HealthHandler {
+  (req: IncomingMessage, res: ServerResponse, next?: NextFunction): void;
+  /**
+   * Takes a WebSocket upgrade for `/health/events`; false when the request is not ours, so the
+   * host server can pass it on: `server.on('upgrade', (q, s, h) => handler.handleUpgrade(q, s, h) || s.destroy())`.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Stops listening to the registry and closes live streams. */
+  close(): void;
+  readonly events: EventHub;
+  readonly options: ResolvedHandlerOptions;
+}
+
+export function createHealthHandler(
+  registry: ProviderRegistry,
+  options: HealthHandlerOptions = {},
+): HealthHandler {
+  const resolved = resolveHandlerOptions(options, registry.options.adminToken);
+  const hub = new EventHub(registry, resolved.replayEvents, resolved.snapshotIntervalMs);
+  const live = { keepAliveMs: resolved.keepAliveMs, maxBufferedBytes: resolved.maxBufferedBytes };
+  const sockets = new LiveWebSocket(hub, live);
+  const streams = new Set<ServerResponse>();
+  const routes: Route[] = [
+    ...healthRoutes(registry, resolved),
+    ...adminRoutes(registry, resolved),
+    ...pageRoutes(registry, hub, resolved),
+    {
+      pattern: ['health', 'events'],
+      methods: {
+        GET: ({ req, res, path }) => {
+          streams.add(res);
+          res.on('close', () => streams.delete(res));
+          serveEventStream(req, res, hub, path.query, live);
+        },
+      },
+    },
+  ];
+  const { metricsHandler } = resolved;
+  if (metricsHandler !== undefined) {
+    routes.push({ pattern: ['metrics'], methods: { GET: ({ req, res }) => metricsHandler(req, res) } });
+  }
+
+  const handler = ((req: IncomingMessage, res: ServerResponse, next?: NextFunction): void => {
+    handle(req, res, next).catch((error: unknown) => fail(res, error));
+  }) as HealthHandler;
+
+  async function handle(req: IncomingMessage, res: ServerResponse, next?: NextFunction): Promise<void> {
+    let path: ReturnType<typeof parseRequestPath>;
+    try {
+      path = parseRequestPath(req, resolved.basePath);
+    } catch (error) {
+      if (next !== undefined) return next();
+      throw error;
+    }
+    if (path === undefined) return next === undefined ? fail(res, notFound()) : next();
+    let match: ReturnType<typeof matchRoute>;
+    try {
+      match = matchRoute(routes, req.method ?? 'GET', path.segments, res);
+    } catch (error) {
+      // Mounted inside a bigger app: paths we do not know belong to the app.
+      if (next !== undefined && isHttpError(error) && error.code === 'not_found') return next();
+      throw error;
+    }
+    if (match === undefined) return;
+    await match.handler({ req, res, path, params: match.params });
+  }
+
+  handler.handleUpgrade = (req, socket, head) => {
+    let path: ReturnType<typeof parseRequestPath>;
+    try {
+      path = parseRequestPath(req, resolved.basePath);
+    } catch {
+      return false;
+    }
+    if (path?.segments.join('/') !== 'health/events') return false;
+    sockets.handleUpgrade(req, socket, head, path.query);
+    return true;
+  };
+  handler.close = () => {
+    hub.close();
+    sockets.close();
+    for (const res of streams) res.destroy();
+  };
+  Object.defineProperty(handler, 'events', { value: hub });
+  Object.defineProperty(handler, 'options', { value: resolved });
+  return handler;
+}
+
+const notFound = (): HttpError => new HttpError(404, 'not_found', 'no such endpoint');
+
+/** Anything not an HttpError is our bug: a 500 with no detail, and one log line per kind. */
+function fail(res: ServerResponse, error: unknown): void {
+  if (isHttpError(error)) {
+    sendError(res, error);
+    return;
+  }
+  logOnce(
+    `server:${error instanceof Error ? error.name : 'unknown'}`,
+    'health server: request failed',
+    error,
+  );
+  if (res.headersSent) res.destroy();
+  else sendError(res, new HttpError(500, 'internal_error', 'internal error'));
+}

@@ -1,0 +1,96 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** HTTP status for each overall health, so a readiness probe can be pointed at `/health`. */
+export interface HealthStatusCodes {
+  /** @default 200 */
+  healthy: number;
+  /** @default 200 */
+  degraded: number;
+  /** @default 503 */
+  unhealthy: number;
+}
+
+export interface HealthHandlerOptions {
+  /** Bearer token for the admin endpoints. @default the registry's resolved `adminToken` */
+  adminToken?: string;
+  statusCodes?: Partial<HealthStatusCodes>;
+  /** Serves `GET /metrics` (for example the Prometheus exporter's request handler). */
+  metricsHandler?: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * Path prefix the handler is mounted under when the host server passes full URLs (node:http,
+   * Fastify). Express strips its mount path itself; the handler then reads `req.originalUrl`.
+   */
+  basePath?: string;
+  /** Largest request body accepted, bytes. @default 8192 */
+  maxBodyBytes?: number;
+  /** SSE comment / WebSocket ping interval, ms. @default 15000 */
+  keepAliveMs?: number;
+  /** How often live clients get a fresh snapshot of every provider (metrics move without transitions), ms. @default 5000 */
+  snapshotIntervalMs?: number;
+  /** A live client with more than this queued and unsent is dropped, bytes. @default 262144 */
+  maxBufferedBytes?: number;
+  /** Events kept for replay after a reconnect (and for the status page's timeline). @default 1000 */
+  replayEvents?: number;
+}
+
+export interface HealthServerOptions extends HealthHandlerOptions {
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** 0 picks a free port. @default 9465 */
+  port?: number;
+  /** A client that has not sent its request headers within this long gets a 408, ms. @default 10000 */
+  headersTimeoutMs?: number;
+  /** A client that has not sent its whole request within this long gets a 408, ms. @default 15000 */
+  requestTimeoutMs?: number;
+}
+
+export interface ResolvedHandlerOptions {
+  adminToken: string | undefined;
+  statusCodes: HealthStatusCodes;
+  metricsHandler: HealthHandlerOptions['metricsHandler'];
+  basePath: string;
+  maxBodyBytes: number;
+  keepAliveMs: number;
+  snapshotIntervalMs: number;
+  maxBufferedBytes: number;
+  replayEvents: number;
+}
+
+const statusCode = (value: number | undefined, fallback: number, key: string): number => {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 200 || value > 599) {
+    throw new RangeError(`provider-health: statusCodes.${key} must be an HTTP status 200-599, got ${value}`);
+  }
+  return value;
+};
+
+/** A trailing slash or none, `/ph/` and `/ph` mean the same mount point. */
+function normalizeBasePath(path: string | undefined): string {
+  if (path === undefined || path === '' || path === '/') return '';
+  if (!path.startsWith('/'))
+    throw new RangeError(`provider-health: basePath must start with '/', got ${path}`);
+  return path.replace(/\/+$/, '');
+}
+
+export function resolveHandlerOptions(
+  options: HealthHandlerOptions,
+  registryToken: string | undefined,
+): ResolvedHandlerOptions {
+  const codes = options.statusCodes ?? {};
+  const token = options.adminToken ?? registryToken;
+  return {
+    adminToken: token === undefined || token === '' ? undefined : token,
+    statusCodes: {
+      healthy: statusCode(codes.healthy, 200, 'healthy'),
+      degraded: statusCode(codes.degraded, 200, 'degraded'),
+      unhealthy: statusCode(codes.unhealthy, 503, 'unhealthy'),
+    },
+    metricsHandler: options.metricsHandler,
+    basePath: normalizeBasePath(options.basePath),
+    maxBodyBytes: options.maxBodyBytes ?? 8192,
+    keepAliveMs: options.keepAliveMs ?? 15_000,
+    snapshotIntervalMs: options.snapshotIntervalMs ?? 5_000,
+    maxBufferedBytes: options.maxBufferedBytes ?? 256 * 1024,
+    replayEvents: options.replayEvents ?? 1000,
+  };
+}

@@ -1,0 +1,104 @@
+import type { CircuitState } from '../breaker/circuit-state.js';
+import type { ProvidersView } from './health-json.js';
+import { escapeHtml as e, label, millis, percent } from './html.js';
+import type { LiveEvent } from './live-event.js';
+import { timelineSegments } from './timeline.js';
+
+export interface StatusPageInput {
+  view: ProvidersView;
+  events: readonly LiveEvent[];
+  /** Mount prefix for every URL the page uses. */
+  prefix: string;
+  adminEnabled: boolean;
+  now: number;
+}
+
+/**
+ * The status page, rendered in full on the server so that it is a readable table without
+ * JavaScript; the script then keeps the same markup live from the event stream.
+ */
+export function renderStatusPage(input: StatusPageInput): string {
+  const { view, prefix } = input;
+  const names = Object.keys(view.providers);
+  const counts = countStatuses(view);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(view.status)} · provider-health</title>
+<link rel="stylesheet" href="${e(prefix)}/assets/status.css">
+<script src="${e(prefix)}/assets/status.js" defer></script>
+</head>
+<body data-base="${e(prefix)}" data-admin="${input.adminEnabled ? 'on' : 'off'}">
+<header>
+  <h1>provider-health<small>AI provider circuits</small></h1>
+  <span id="overall" class="overall ${e(view.status)}">${e(view.status.toUpperCase())}</span>
+  <span id="counts" class="counts">${counts}</span>
+  <span class="spacer"></span>
+  <span id="conn" class="conn">static · updated <time id="updated">${e(view.timestamp.slice(11, 19))}Z</time></span>
+  <form id="admin" class="admin" hidden>
+    <input id="token" type="password" placeholder="admin token" autocomplete="off" aria-label="admin token">
+    <button id="unlock" type="submit">Unlock</button>
+  </form>
+</header>
+<main>
+<table>
+<thead><tr><th>Provider</th><th>Status</th><th>Circuit</th><th>Failure rate</th><th>p95</th><th>Requests</th><th>Next trial</th><th>Last hour</th><th>Actions</th></tr></thead>
+<tbody id="providers">
+${names.length === 0 ? '<tr><td colspan="9" class="empty">No provider has been used yet.</td></tr>' : names.map((name) => row(name, input)).join('\n')}
+</tbody>
+</table>
+<h2>Recent transitions</h2>
+<ol id="events" class="events">${recentTransitions(input.events)}</ol>
+</main>
+<div id="toast" role="status"></div>
+</body></html>
+`;
+}
+
+function row(name: string, input: StatusPageInput): string {
+  const p = input.view.providers[name] as Record<string, unknown>;
+  const metrics = (p.metrics ?? {}) as Record<string, unknown>;
+  const status = String(p.status);
+  const circuit = String(p.circuit_state) as CircuitState;
+  const reasons = Array.isArray(p.reasons) ? p.reasons.join(', ') : '';
+  const next = typeof p.next_trial_in === 'number' ? `${Math.ceil(p.next_trial_in)} s` : '–';
+  const segments = timelineSegments(input.events, name, circuit, input.now)
+    .map(
+      (s) =>
+        `<span class="${e(s.state)}" style="left:${s.left.toFixed(2)}%;width:${s.width.toFixed(2)}%" title="${e(label(s.state))}"></span>`,
+    )
+    .join('');
+  return `<tr class="${e(status)}" data-provider="${e(name)}">
+<td>${e(name)}</td>
+<td><span class="badge ${e(status)}">${e(status)}</span><span class="reasons">${e(reasons)}</span></td>
+<td><span class="badge ${e(circuit)}">${e(label(circuit))}</span></td>
+<td class="num">${percent(metrics.failure_rate)}</td>
+<td class="num">${millis(metrics.p95_response_time)}</td>
+<td class="num">${e(metrics.total_requests ?? 0)}</td>
+<td class="num">${e(next)}</td>
+<td><div class="timeline">${segments}</div><div class="axis"><span>-60m</span><span>-30m</span><span>now</span></div></td>
+<td class="actions">–</td>
+</tr>`;
+}
+
+function recentTransitions(events: readonly LiveEvent[]): string {
+  const items = events
+    .filter((event) => event.type === 'transition')
+    .slice(-15)
+    .reverse()
+    .map((event) =>
+      event.type === 'transition'
+        ? `<li><time>${e(event.at.slice(11, 19))}</time><strong>${e(event.provider)}</strong><span>${e(label(event.from))} → ${e(label(event.to))}</span><span>${e(event.reason)}${event.detail === undefined ? '' : `: ${e(event.detail)}`}</span></li>`
+        : '',
+    );
+  return items.length === 0 ? '<li class="empty">No transitions in the last hour.</li>' : items.join('');
+}
+
+function countStatuses(view: ProvidersView): string {
+  const counts = { available: 0, degraded: 0, unavailable: 0 };
+  for (const p of Object.values(view.providers)) {
+    const status = p.status as keyof typeof counts;
+    if (status in counts) counts[status]++;
+  }
+  return `${counts.available} available · ${counts.degraded} degraded · ${counts.unavailable} unavailable`;
+}
