@@ -4,9 +4,13 @@ import { classify } from '../outcome/classify.js';
 import type { HeaderSource } from '../outcome/headers.js';
 import type { Provider } from '../providers/provider.js';
 import { logOnce } from '../telemetry/log.js';
+import { noteRateLimitHeaders } from '../telemetry/metrics/ratelimit-store.js';
 
 // Error bodies are read for classification (insufficient_quota, billing); larger ones are cut.
 const MAX_CAPTURED_BODY = 8 * 1024;
+// Rate-limit headroom headers are read from at most one response a second per provider:
+// fresh enough for a gauge scraped every few seconds, and nearly free on the hot path.
+const RATE_LIMIT_SAMPLE_MS = 1000;
 
 /**
  * One admitted provider request, from dispatch to the end of its body (a stream ends when it
@@ -33,10 +37,15 @@ export class RequestObservation {
   onResponseStart(status: number, headers: () => HeaderSource): void {
     if (status < 200 || this.status !== 0) return;
     this.status = status;
-    this.ttfbMs = performance.now() - this.started;
+    const now = performance.now();
+    this.ttfbMs = now - this.started;
     if (status >= 400) {
       this.headers = headers();
       this.body = [];
+    }
+    if (now - this.provider.rateLimitSampledAt >= RATE_LIMIT_SAMPLE_MS) {
+      this.provider.rateLimitSampledAt = now;
+      noteRateLimitHeaders(this.provider, this.headers ?? headers());
     }
   }
 

@@ -51,6 +51,8 @@ export class Provider {
   readonly stats: ProviderStats;
   /** Set once the provider has seen a request or was configured by the user; /health lists those. */
   active = false;
+  /** performance.now() of the last response whose rate-limit headers were read (see intercept/). */
+  rateLimitSampledAt = Number.NEGATIVE_INFINITY;
   private tripMask = 0;
   private report: HealthReport = { status: 'available', reasons: [] };
   private lastHealthAt = 0;
