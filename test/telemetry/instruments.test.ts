@@ -1,0 +1,168 @@
+import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
+import { DataPointType, type HistogramMetricData, MeterProvider } from '@opentelemetry/sdk-metrics';
+import { describe, expect, it } from 'vitest';
+import { REJECTED } from '../../src/breaker/circuit-state.js';
+import { headersFromRecord } from '../../src/outcome/headers.js';
+import { ATTR, DURATION_BUCKETS_SECONDS, METRICS } from '../../src/telemetry/metric-names.js';
+import { createProviderInstruments } from '../../src/telemetry/metrics/instruments.js';
+import { noteRateLimitHeaders } from '../../src/telemetry/metrics/ratelimit-store.js';
+import { CollectingReader, InstrumentType, makeRegistry, metricNamed } from './support.js';
+
+function setup() {
+  const registry = makeRegistry();
+  const reader = new CollectingReader();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const instruments = createProviderInstruments(meterProvider.getMeter('provider-health'), registry);
+  return { registry, reader, instruments };
+}
+
+function points(all: Awaited<ReturnType<CollectingReader['metrics']>>, name: string) {
+  return metricNamed(all, name).dataPoints.map((point) => ({
+    attributes: point.attributes,
+    value: point.value,
+  }));
+}
+
+describe('provider instruments', () => {
+  it('emit every METRICS name, kind, unit and attribute set from real admit()/record() calls', async () => {
+    const { registry, reader } = setup();
+    const openai = registry.getOrCreateProvider('openai');
+    openai.record(openai.admit(), 'success', 200, 120, 30);
+    for (let i = 0; i < 5; i++) openai.record(openai.admit(), 'provider_error', 500, 40, 10);
+    const admission = openai.admit();
+    expect(admission).toBe(REJECTED);
+    openai.record(admission, 'rejected', 503, 0, -1);
+    openai.record(REJECTED, 'rejected', 0, -1, -1);
+    noteRateLimitHeaders(
+      openai,
+      headersFromRecord({ 'x-ratelimit-remaining-requests': '42', 'x-ratelimit-limit-requests': '60' }),
+    );
+    const all = await reader.metrics();
+
+    const requests = metricNamed(all, METRICS.requests.otelName);
+    expect(requests.descriptor.type).toBe(InstrumentType.OBSERVABLE_COUNTER);
+    expect(requests.descriptor.unit).toBe('{request}');
+    expect(requests.dataPointType).toBe(DataPointType.SUM);
+    expect(points(all, METRICS.requests.otelName)).toEqual(
+      expect.arrayContaining([
+        {
+          attributes: { [ATTR.provider]: 'openai', [ATTR.outcome]: 'success', [ATTR.statusCode]: 200 },
+          value: 1,
+        },
+        {
+          attributes: { [ATTR.provider]: 'openai', [ATTR.outcome]: 'provider_error', [ATTR.statusCode]: 500 },
+          value: 5,
+        },
+        // Both rejections in one series with no status code: the 503 is ours, not the provider's.
+        { attributes: { [ATTR.provider]: 'openai', [ATTR.outcome]: 'rejected' }, value: 2 },
+      ]),
+    );
+    expect(requests.dataPoints).toHaveLength(3);
+
+    const duration = metricNamed(all, METRICS.requestDuration.otelName) as HistogramMetricData;
+    expect(duration.descriptor.unit).toBe('s');
+    expect(duration.dataPointType).toBe(DataPointType.HISTOGRAM);
+    const outcomes = duration.dataPoints.map((point) => point.attributes[ATTR.outcome]).sort();
+    expect(outcomes).toEqual(['provider_error', 'success']);
+    for (const point of duration.dataPoints) {
+      expect(point.value.buckets.boundaries).toEqual(DURATION_BUCKETS_SECONDS);
+      expect(Object.keys(point.attributes).sort()).toEqual([ATTR.outcome, ATTR.provider].sort());
+    }
+    const success = duration.dataPoints.find((p) => p.attributes[ATTR.outcome] === 'success');
+    expect(success?.value.sum).toBeCloseTo(0.12);
+
+    const ttfb = metricNamed(all, METRICS.timeToFirstByte.otelName) as HistogramMetricData;
+    expect(ttfb.descriptor.unit).toBe('s');
+    expect(ttfb.dataPoints).toHaveLength(1);
+    expect(ttfb.dataPoints[0]?.attributes).toEqual({ [ATTR.provider]: 'openai' });
+    expect(ttfb.dataPoints[0]?.value.count).toBe(6);
+    expect(ttfb.dataPoints[0]?.value.buckets.boundaries).toEqual(DURATION_BUCKETS_SECONDS);
+
+    const state = metricNamed(all, METRICS.circuitState.otelName);
+    expect(state.descriptor.type).toBe(InstrumentType.OBSERVABLE_GAUGE);
+    expect(points(all, METRICS.circuitState.otelName)).toEqual([
+      { attributes: { [ATTR.provider]: 'openai', [ATTR.circuitState]: 'closed' }, value: 0 },
+      { attributes: { [ATTR.provider]: 'openai', [ATTR.circuitState]: 'open' }, value: 1 },
+      { attributes: { [ATTR.provider]: 'openai', [ATTR.circuitState]: 'half_open' }, value: 0 },
+    ]);
+    expect(metricNamed(all, METRICS.circuitTransitions.otelName).descriptor.type).toBe(
+      InstrumentType.OBSERVABLE_COUNTER,
+    );
+    expect(points(all, METRICS.circuitTransitions.otelName)).toEqual([
+      {
+        attributes: { [ATTR.provider]: 'openai', [ATTR.circuitFrom]: 'closed', [ATTR.circuitTo]: 'open' },
+        value: 1,
+      },
+    ]);
+    expect(points(all, METRICS.health.otelName)).toEqual([
+      { attributes: { [ATTR.provider]: 'openai', [ATTR.healthStatus]: 'available' }, value: 0 },
+      { attributes: { [ATTR.provider]: 'openai', [ATTR.healthStatus]: 'degraded' }, value: 0 },
+      { attributes: { [ATTR.provider]: 'openai', [ATTR.healthStatus]: 'unavailable' }, value: 1 },
+    ]);
+    expect(points(all, METRICS.up.otelName)).toEqual([
+      { attributes: { [ATTR.provider]: 'openai' }, value: 0 },
+    ]);
+    expect(points(all, METRICS.ratelimitRemaining.otelName)).toEqual([
+      { attributes: { [ATTR.provider]: 'openai', [ATTR.ratelimitKind]: 'requests' }, value: 42 },
+    ]);
+    expect(points(all, METRICS.ratelimitLimit.otelName)).toEqual([
+      { attributes: { [ATTR.provider]: 'openai', [ATTR.ratelimitKind]: 'requests' }, value: 60 },
+    ]);
+
+    // Every instrument in the map is emitted, with exactly the map's unit and attribute keys.
+    for (const def of Object.values(METRICS)) {
+      const metric = metricNamed(all, def.otelName);
+      expect(metric.descriptor.unit, def.otelName).toBe(def.unit);
+      for (const point of metric.dataPoints)
+        for (const key of Object.keys(point.attributes)) expect(def.attributes, def.otelName).toContain(key);
+    }
+  });
+
+  it('reports only active providers, and a closed healthy one as up', async () => {
+    const { registry, reader } = setup();
+    const anthropic = registry.getOrCreateProvider('anthropic');
+    anthropic.record(anthropic.admit(), 'success', 200, 5, 2);
+    const all = await reader.metrics();
+    const providers = new Set(
+      all.flatMap((metric) => metric.dataPoints.map((point) => point.attributes[ATTR.provider])),
+    );
+    expect([...providers]).toEqual(['anthropic']);
+    expect(points(all, METRICS.up.otelName)).toEqual([
+      { attributes: { [ATTR.provider]: 'anthropic' }, value: 1 },
+    ]);
+  });
+
+  it('never throws into the caller when a reader or a histogram fails', async () => {
+    const registry = makeRegistry();
+    const reader = new CollectingReader();
+    const real = new MeterProvider({ readers: [reader] }).getMeter('t');
+    const throwing: Histogram<Attributes> = {
+      record: () => {
+        throw new Error('histogram down');
+      },
+    };
+    const meter: Meter = new Proxy(real, {
+      get: (target, key) => (key === 'createHistogram' ? () => throwing : Reflect.get(target, key, target)),
+    });
+    createProviderInstruments(meter, registry);
+    const openai = registry.getOrCreateProvider('openai');
+    expect(() => openai.record(openai.admit(), 'success', 200, 10, 5)).not.toThrow();
+    openai.getHealthStatus = () => {
+      throw new Error('health down');
+    };
+    const all = await reader.metrics();
+    // The failing readers are skipped; the others still report.
+    expect(metricNamed(all, METRICS.requests.otelName).dataPoints).toHaveLength(1);
+    expect(all.some((metric) => metric.descriptor.name === METRICS.up.otelName)).toBe(false);
+  });
+
+  it('dispose() detaches the histograms and the observable callbacks', async () => {
+    const { registry, reader, instruments } = setup();
+    const openai = registry.getOrCreateProvider('openai');
+    instruments.dispose();
+    expect(registry.onRecord).toBeUndefined();
+    openai.record(openai.admit(), 'success', 200, 10, 5);
+    const all = await reader.metrics();
+    expect(all.every((metric) => metric.dataPoints.length === 0)).toBe(true);
+  });
+});

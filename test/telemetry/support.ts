@@ -1,0 +1,46 @@
+import { createServer, type Server } from 'node:net';
+import {
+  AggregationTemporality,
+  type CollectionResult,
+  InstrumentType,
+  type MetricData,
+  MetricReader,
+} from '@opentelemetry/sdk-metrics';
+import { resolveOptions } from '../../src/config/resolve.js';
+import { ProviderRegistry } from '../../src/providers/registry.js';
+
+/** A registry built from defaults only, not from this process' environment or config file. */
+export function makeRegistry(): ProviderRegistry {
+  return new ProviderRegistry(resolveOptions({}, {}));
+}
+
+/** Pull reader for tests: `collect()` on demand, cumulative like Prometheus. */
+export class CollectingReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+  protected override async onForceFlush(): Promise<void> {}
+  protected override async onShutdown(): Promise<void> {}
+  async metrics(): Promise<MetricData[]> {
+    const result: CollectionResult = await this.collect();
+    return result.resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics);
+  }
+}
+
+export function metricNamed(all: MetricData[], name: string): MetricData {
+  const found = all.find((metric) => metric.descriptor.name === name);
+  if (found === undefined)
+    throw new Error(`metric ${name} not collected; got ${all.map((m) => m.descriptor.name)}`);
+  return found;
+}
+
+export { InstrumentType };
+
+export async function freePort(): Promise<number> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return address.port;
+}
