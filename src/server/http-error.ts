@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'admin_disabled'
   | 'uri_too_long'
   | 'request_timeout'
+  | 'headers_too_large'
+  | 'bad_request'
   | 'internal_error';
 
 /** An answer other than success, thrown by a route and turned into JSON by the handler. */

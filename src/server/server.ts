@@ -4,6 +4,7 @@ import { DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORT } from '../config/server-addre
 import type { ProviderRegistry } from '../providers/registry.js';
 import { log } from '../telemetry/log.js';
 import { createHealthHandler, type HealthHandler } from './handler.js';
+import type { ErrorCode } from './http-error.js';
 import type { HealthServerOptions } from './options.js';
 
 export interface RunningHealthServer {
@@ -38,11 +39,18 @@ export async function startHealthServer(
   server.on('upgrade', (req, socket, head) => {
     if (!handler.handleUpgrade(req, socket, head)) socket.destroy();
   });
-  // A malformed request line or oversized headers: answer 400 if the socket still can.
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable)
-      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
+  // Malformed requests, oversized headers and slow clients never reach the handler: answer
+  // them here, in the same JSON shape, if the socket can still take it.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason, code] = clientErrorAnswer(error.code);
+    const body = JSON.stringify({ error: { code, message: reason.toLowerCase() } });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\nconnection: close\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+    );
   });
   // The server is for operators and probes: it must never keep the host process alive.
   server.unref();
@@ -68,4 +76,10 @@ export async function startHealthServer(
         server.closeAllConnections();
       }),
   };
+}
+
+function clientErrorAnswer(code: string | undefined): [number, string, ErrorCode] {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, 'Request Timeout', 'request_timeout'];
+  if (code === 'HPE_HEADER_OVERFLOW') return [431, 'Request Header Fields Too Large', 'headers_too_large'];
+  return [400, 'Bad Request', 'bad_request'];
 }

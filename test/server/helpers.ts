@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import type { ProviderHealthOptions } from '../../src/config/options.js';
 import { resolveOptions } from '../../src/config/resolve.js';
 import type { Provider } from '../../src/providers/provider.js';
@@ -74,3 +75,23 @@ export interface ErrorBody {
 }
 
 export const bearer = (token = ADMIN_TOKEN): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+/** Sends `text` as-is on a fresh socket and returns everything the server answers until it closes. */
+export function rawSocket(url: string, text: string | Buffer, waitMs = 2000): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    const done = (): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(Buffer.concat(chunks).toString('latin1'));
+    };
+    const timer = setTimeout(done, waitMs);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', done);
+    socket.on('close', done);
+    socket.on('error', reject);
+    socket.write(text);
+  });
+}
