@@ -6,7 +6,7 @@ import { headersFromRecord } from '../../src/outcome/headers.js';
 import { ATTR, DURATION_BUCKETS_SECONDS, METRICS } from '../../src/telemetry/metric-names.js';
 import { createProviderInstruments } from '../../src/telemetry/metrics/instruments.js';
 import { noteRateLimitHeaders } from '../../src/telemetry/metrics/ratelimit-store.js';
-import { CollectingReader, InstrumentType, makeRegistry, metricNamed } from './support.js';
+import { CollectingReader, makeRegistry, metricNamed } from './support.js';
 
 function setup() {
   const registry = makeRegistry();
@@ -40,7 +40,7 @@ describe('provider instruments', () => {
     const all = await reader.metrics();
 
     const requests = metricNamed(all, METRICS.requests.otelName);
-    expect(requests.descriptor.type).toBe(InstrumentType.OBSERVABLE_COUNTER);
+    expect(requests).toMatchObject({ dataPointType: DataPointType.SUM, isMonotonic: true });
     expect(requests.descriptor.unit).toBe('{request}');
     expect(requests.dataPointType).toBe(DataPointType.SUM);
     expect(points(all, METRICS.requests.otelName)).toEqual(
@@ -79,15 +79,16 @@ describe('provider instruments', () => {
     expect(ttfb.dataPoints[0]?.value.buckets.boundaries).toEqual(DURATION_BUCKETS_SECONDS);
 
     const state = metricNamed(all, METRICS.circuitState.otelName);
-    expect(state.descriptor.type).toBe(InstrumentType.OBSERVABLE_GAUGE);
+    expect(state.dataPointType).toBe(DataPointType.GAUGE);
     expect(points(all, METRICS.circuitState.otelName)).toEqual([
       { attributes: { [ATTR.provider]: 'openai', [ATTR.circuitState]: 'closed' }, value: 0 },
       { attributes: { [ATTR.provider]: 'openai', [ATTR.circuitState]: 'open' }, value: 1 },
       { attributes: { [ATTR.provider]: 'openai', [ATTR.circuitState]: 'half_open' }, value: 0 },
     ]);
-    expect(metricNamed(all, METRICS.circuitTransitions.otelName).descriptor.type).toBe(
-      InstrumentType.OBSERVABLE_COUNTER,
-    );
+    expect(metricNamed(all, METRICS.circuitTransitions.otelName)).toMatchObject({
+      dataPointType: DataPointType.SUM,
+      isMonotonic: true,
+    });
     expect(points(all, METRICS.circuitTransitions.otelName)).toEqual([
       {
         attributes: { [ATTR.provider]: 'openai', [ATTR.circuitFrom]: 'closed', [ATTR.circuitTo]: 'open' },

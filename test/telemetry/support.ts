@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:net';
 import {
   AggregationTemporality,
   type CollectionResult,
-  InstrumentType,
   type MetricData,
   MetricReader,
 } from '@opentelemetry/sdk-metrics';
@@ -33,8 +32,6 @@ export function metricNamed(all: MetricData[], name: string): MetricData {
     throw new Error(`metric ${name} not collected; got ${all.map((m) => m.descriptor.name)}`);
   return found;
 }
-
-export { InstrumentType };
 
 export async function freePort(): Promise<number> {
   const server: Server = createServer();

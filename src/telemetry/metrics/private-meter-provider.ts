@@ -37,12 +37,14 @@ export function createPrivateMeterProvider(env: Env, resource: Resource): Privat
         url: otlpUrl(env, 'metrics'),
         timeoutMillis: positiveNumber(env.OTEL_EXPORTER_OTLP_METRICS_TIMEOUT, 10_000),
       });
+      const interval = positiveNumber(env.OTEL_METRIC_EXPORT_INTERVAL, 60_000);
       // The reader's interval timer is unref'd by sdk-metrics: it never keeps the process alive.
       readers.push(
         new PeriodicExportingMetricReader({
           exporter,
-          exportIntervalMillis: positiveNumber(env.OTEL_METRIC_EXPORT_INTERVAL, 60_000),
-          exportTimeoutMillis: positiveNumber(env.OTEL_METRIC_EXPORT_TIMEOUT, 30_000),
+          exportIntervalMillis: interval,
+          // sdk-metrics refuses a timeout longer than the interval; clamp rather than fail.
+          exportTimeoutMillis: Math.min(positiveNumber(env.OTEL_METRIC_EXPORT_TIMEOUT, 30_000), interval),
         }),
       );
       pushes = true;
