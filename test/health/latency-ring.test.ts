@@ -44,3 +44,41 @@ describe('LatencyRing', () => {
     expect(ring.percentile(0.5)).toBe(3);
   });
 });
+
+describe('LatencyRing against a sorted copy', () => {
+  // A small deterministic generator: the same sequence on every run.
+  function lcg(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state / 2_147_483_648;
+    };
+  }
+
+  it('gives exact percentiles through wrap-around, short and long gaps between reads, and clear()', () => {
+    for (const capacity of [1, 2, 7, 64, 1024]) {
+      const random = lcg(capacity);
+      const ring = new LatencyRing(capacity);
+      let model: number[] = [];
+      for (let step = 0; step < 3_000; step++) {
+        const pushes = random() < 0.7 ? 1 + Math.floor(random() * 3) : Math.floor(random() * 80);
+        for (let i = 0; i < pushes; i++) {
+          // Few distinct values, so duplicates are common.
+          const value = random() < 0.5 ? Math.floor(random() * 20) : random() * 5_000;
+          ring.push(value);
+          model.push(value);
+          if (model.length > capacity) model.shift();
+        }
+        if (random() < 0.01) {
+          ring.clear();
+          model = [];
+        }
+        const sorted = [...model].sort((a, b) => a - b);
+        for (const q of [0, 0.5, 0.95, 0.99, 1]) {
+          const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+          expect(ring.percentile(q), `capacity ${capacity} step ${step} q ${q}`).toBe(sorted[rank]);
+        }
+      }
+    }
+  });
+});
