@@ -1,33 +1,86 @@
-import type { ProviderHealthOptions } from './config/options.js';
+import type { ProviderHealthOptions, ResolvedOptions } from './config/options.js';
 import { resolveOptions } from './config/resolve.js';
 import { installInterception } from './intercept/index.js';
 import { configureRegistry } from './providers/global-registry.js';
 import type { ProviderRegistry } from './providers/registry.js';
+import { startHealthServer } from './server/server.js';
 import { log, logOnce } from './telemetry/log.js';
+import { startTelemetry, type TelemetryHandle } from './telemetry/otel-setup.js';
+import { recordRejectedSpan } from './telemetry/tracing/rejected-span.js';
 
 const STARTED = Symbol.for('provider-health.started');
 type GlobalWithStarted = typeof globalThis & { [STARTED]?: ProviderRegistry | null };
 
 /**
- * Starts the plugin: registry from options, environment and config file; interception of
- * fetch, undici and node:http. Returns the registry, or undefined when disabled
- * (`PROVIDER_HEALTH_MODE=off`) or misconfigured — then one message names the bad key and
- * the host runs untouched. A second call returns what the first started.
+ * Starts the plugin: the registry from options, environment and config file; interception of
+ * fetch, undici and node:http; telemetry; the health server; active checks when
+ * `PROVIDER_HEALTH_CHECK_INTERVAL` is set. Returns the registry, or undefined when disabled
+ * (`PROVIDER_HEALTH_MODE=off`) or misconfigured: then one message names the bad key and the
+ * host runs untouched. A second call (the preload loaded twice) returns what the first started.
  */
 export function start(options: ProviderHealthOptions = {}): ProviderRegistry | undefined {
   const holder = globalThis as GlobalWithStarted;
   if (holder[STARTED] !== undefined) return holder[STARTED] ?? undefined;
   holder[STARTED] = null;
+  let resolved: ResolvedOptions;
+  let registry: ProviderRegistry;
   try {
-    const resolved = resolveOptions(options);
+    resolved = resolveOptions(options);
     if (resolved.mode === 'off') return undefined;
-    const registry = configureRegistry(options);
+    registry = configureRegistry(resolved);
     installInterception();
-    holder[STARTED] = registry;
-    log('debug', 'started', { mode: resolved.mode });
-    return registry;
   } catch (error) {
     logOnce('start', 'provider-health is disabled for this process', error);
     return undefined;
   }
+  holder[STARTED] = registry;
+  const telemetry = startPart('telemetry', () => startTelemetry(registry));
+  registry.onReject = recordRejectedSpan;
+  startPart('server', () => startServer(registry, resolved, telemetry));
+  if (resolved.checkIntervalMs !== false && process.env.PROVIDER_HEALTH_CHECK_INTERVAL !== undefined) {
+    startPart('health checks', () => registry.startHealthMonitoring());
+  }
+  log('debug', 'started', { mode: resolved.mode });
+  return registry;
+}
+
+/** Each part starts on its own: a failing one is logged once and the others, and the host, carry on. */
+function startPart<T>(name: string, run: () => T): T | undefined {
+  try {
+    return run();
+  } catch (error) {
+    logOnce(`start:${name}`, `provider-health could not start its ${name}; requests are unaffected`, error);
+    return undefined;
+  }
+}
+
+function startServer(
+  registry: ProviderRegistry,
+  resolved: ResolvedOptions,
+  telemetry: TelemetryHandle | undefined,
+): void {
+  if (resolved.server === false) return;
+  startHealthServer(registry, {
+    host: resolved.server.host,
+    port: resolved.server.port,
+    metricsHandler: (req, res) => {
+      const handler = telemetry?.prometheusHandler;
+      if (handler !== undefined) return handler(req, res);
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: {
+            code: 'metrics_not_here',
+            message: 'metrics are exported elsewhere (OTEL_METRICS_EXPORTER)',
+          },
+        }),
+      );
+    },
+  }).catch((error: unknown) =>
+    logOnce(
+      'start:server',
+      `the health server could not listen on ${resolved.server ? `${resolved.server.host}:${resolved.server.port}` : ''}`,
+      error,
+    ),
+  );
 }

@@ -55,7 +55,14 @@ const ENV_READERS: Readonly<Record<string, EnvReader>> = {
   PROVIDER_HEALTH_STATS_WINDOW: (l, v, k) => {
     l.statsWindowMs = parsePositiveDuration(v, k);
   },
+  // Read by the logger itself (src/telemetry/log.ts) before any option is resolved; validated here
+  // so that a typo gets the same one clear message as every other key.
+  PROVIDER_HEALTH_LOG_LEVEL: (_l, v, k) => {
+    parseEnum(v.toLowerCase(), LOG_LEVELS, k);
+  },
 };
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
 export const ENV_VARS: readonly string[] = Object.keys(ENV_READERS);
 

@@ -1,4 +1,4 @@
-import type { ProviderHealthOptions } from '../config/options.js';
+import type { ProviderHealthOptions, ResolvedOptions } from '../config/options.js';
 import { resolveOptions } from '../config/resolve.js';
 import { ProviderRegistry } from './registry.js';
 
@@ -18,11 +18,19 @@ export function getRegistry(): ProviderRegistry {
   return registry;
 }
 
-/** Replaces the process-wide registry with one built from these options (code, then environment, file, defaults). */
-export function configureRegistry(options: ProviderHealthOptions = {}): ProviderRegistry {
-  const registry = new ProviderRegistry(resolveOptions(options));
+/**
+ * Replaces the process-wide registry with one built from these options (code, then environment,
+ * file, defaults), or from options already resolved.
+ */
+export function configureRegistry(options: ProviderHealthOptions | ResolvedOptions = {}): ProviderRegistry {
+  const resolved = isResolved(options) ? options : resolveOptions(options);
+  const registry = new ProviderRegistry(resolved);
   (globalThis as GlobalWithRegistry)[KEY] = registry;
   return registry;
+}
+
+function isResolved(options: ProviderHealthOptions | ResolvedOptions): options is ResolvedOptions {
+  return 'recoveryTimeoutMs' in options && 'statsWindowMs' in options;
 }
 
 /** The registry if one exists, without creating it (for shutdown paths). */

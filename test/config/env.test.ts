@@ -50,8 +50,9 @@ describe('readEnvOptions: good values', () => {
   });
 
   it('lists every variable it reads', () => {
-    expect(ENV_VARS).toHaveLength(14);
+    expect(ENV_VARS).toHaveLength(15);
     expect(ENV_VARS).toContain('PROVIDER_HEALTH_STATS_WINDOW');
+    expect(ENV_VARS).toContain('PROVIDER_HEALTH_LOG_LEVEL');
   });
 });
 
@@ -62,6 +63,7 @@ describe('readEnvOptions: bad values name the variable, the value and what is ac
   it.each([
     ['PROVIDER_HEALTH_MODE', 'enforced', 'one of enforce, observe, off'],
     ['PROVIDER_HEALTH_MODE', 'ENFORCE', 'one of enforce, observe, off'],
+    ['PROVIDER_HEALTH_LOG_LEVEL', 'verbose', 'one of debug, info, warn, error, silent'],
     ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '0', 'an integer of at least 1'],
     ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '-3', 'an integer of at least 1'],
     ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '2.5', 'an integer of at least 1'],
