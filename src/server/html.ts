@@ -22,3 +22,10 @@ export const millis = (seconds: unknown): string =>
     : '–';
 
 export const label = (value: string): string => value.replace('_', '-');
+
+/** `42 s`, `22m 05s`: a countdown readable at a glance. */
+export const countdown = (seconds: number): string => {
+  const whole = Math.max(0, Math.ceil(seconds));
+  if (whole < 60) return `${whole} s`;
+  return `${Math.floor(whole / 60)}m ${String(whole % 60).padStart(2, '0')}s`;
+};

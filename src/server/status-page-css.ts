@@ -60,7 +60,7 @@ td.num { font-variant-numeric: tabular-nums; font-family: ui-monospace, "DejaVu 
 .timeline .half_open { background: var(--warn); }
 .timeline .open { background: var(--bad); }
 .axis { display: flex; justify-content: space-between; width: 280px; color: var(--muted); font-size: 10px; }
-.actions { display: flex; gap: 6px; }
+.actions div { display: flex; gap: 6px; }
 ol.events { list-style: none; margin: 0; padding: 0; max-width: 980px; }
 ol.events li {
   display: grid; grid-template-columns: 90px 150px 230px 1fr; gap: 12px; padding: 6px 12px;

@@ -1,6 +1,6 @@
 import type { CircuitState } from '../breaker/circuit-state.js';
 import type { ProvidersView } from './health-json.js';
-import { escapeHtml as e, label, millis, percent } from './html.js';
+import { countdown, escapeHtml as e, label, millis, percent } from './html.js';
 import type { LiveEvent } from './live-event.js';
 import { timelineSegments } from './timeline.js';
 
@@ -61,7 +61,7 @@ function row(name: string, input: StatusPageInput): string {
   const status = String(p.status);
   const circuit = String(p.circuit_state) as CircuitState;
   const reasons = Array.isArray(p.reasons) ? p.reasons.join(', ') : '';
-  const next = typeof p.next_trial_in === 'number' ? `${Math.ceil(p.next_trial_in)} s` : '–';
+  const next = typeof p.next_trial_in === 'number' ? countdown(p.next_trial_in) : '–';
   const segments = timelineSegments(input.events, name, circuit, input.now)
     .map(
       (s) =>

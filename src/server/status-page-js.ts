@@ -52,8 +52,8 @@ export const STATUS_PAGE_JS = `'use strict';
     segments(name, current, now).forEach(function (s) {
       var span = el('span', s[0]);
       span.style.left = (((s[1] - now + HOUR) / HOUR) * 100).toFixed(2) + '%';
-      span.style.width = Math.max(0.4, ((s[2] - s[1]) / HOUR) * 100).toFixed(2) + '%';
-      span.title = label(s[0]) + ' since ' + new Date(s[1]).toLocaleTimeString();
+      span.style.width = Math.max(0.6, ((s[2] - s[1]) / HOUR) * 100).toFixed(2) + '%';
+      span.title = label(s[0]) + ' from ' + new Date(s[1]).toLocaleTimeString([], { hour12: false });
       box.appendChild(span);
     });
     var cell = el('td');
@@ -66,7 +66,8 @@ export const STATUS_PAGE_JS = `'use strict';
   function countdown(name) {
     var at = nextTrialAt[name];
     if (!at || !providers[name] || providers[name].circuit_state !== 'open') return '\\u2013';
-    return Math.max(0, Math.ceil((at - Date.now()) / 1000)) + ' s';
+    var s = Math.max(0, Math.ceil((at - Date.now()) / 1000));
+    return s < 60 ? s + ' s' : Math.floor(s / 60) + 'm ' + String(s % 60).padStart(2, '0') + 's';
   }
   function button(text, cls, action, name) {
     var b = el('button', cls, text);
@@ -94,11 +95,12 @@ export const STATUS_PAGE_JS = `'use strict';
     var next = el('td', 'num next', countdown(name));
     tr.appendChild(next);
     tr.appendChild(timeline(name, p.circuit_state, now));
-    var actions = el('td', 'actions');
+    var cell = el('td', 'actions');
+    var actions = cell.appendChild(el('div'));
     actions.appendChild(button('Check', '', 'check', name));
     actions.appendChild(button('Reset', '', 'reset', name));
     actions.appendChild(button('Open', 'danger', 'open', name));
-    tr.appendChild(actions);
+    tr.appendChild(cell);
     return tr;
   }
   function render() {
@@ -128,7 +130,7 @@ export const STATUS_PAGE_JS = `'use strict';
     if (!recent.length) list.appendChild(el('li', 'empty', 'No transitions in the last hour.'));
     recent.forEach(function (e) {
       var li = el('li');
-      li.appendChild(el('time', '', new Date(e.at).toLocaleTimeString()));
+      li.appendChild(el('time', '', new Date(e.at).toLocaleTimeString([], { hour12: false })));
       li.appendChild(el('strong', '', e.provider));
       li.appendChild(el('span', '', label(e.from) + ' \\u2192 ' + label(e.to)));
       li.appendChild(el('span', '', e.reason + (e.detail ? ': ' + e.detail : '')));

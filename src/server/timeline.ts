@@ -38,12 +38,12 @@ export function timelineSegments(
     state = transition.to;
   }
   segments.push(segment(state, from, now, start));
-  // A circuit that opened and closed within a second still shows: at least 0.4% wide.
+  // A circuit that opened and closed within a second still shows: at least 0.6% wide.
   return segments.filter((s) => s.to > s.from || s.state !== 'closed');
 }
 
 function segment(state: CircuitState, from: number, to: number, start: number): TimelineSegment {
   const left = ((from - start) / TIMELINE_SPAN_MS) * 100;
-  const width = Math.max(0.4, ((to - from) / TIMELINE_SPAN_MS) * 100);
+  const width = Math.max(0.6, ((to - from) / TIMELINE_SPAN_MS) * 100);
   return { state, left, width, from, to };
 }
