@@ -18,11 +18,19 @@ beforeAll(() => {
   }
 }, 120_000);
 
-/** The environment without any PROVIDER_HEALTH_* variable the test runner may carry. */
+/**
+ * The environment without the PROVIDER_HEALTH_* / OTEL_* variables the test runner may carry, and
+ * with no listening server or exporter: ports are shared with tests running in parallel.
+ */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PROVIDER_HEALTH_SERVER: 'off', PROVIDER_HEALTH_CHECK_INTERVAL: 'off' };
+  const env: NodeJS.ProcessEnv = {
+    PROVIDER_HEALTH_SERVER: 'off',
+    PROVIDER_HEALTH_CHECK_INTERVAL: 'off',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_TRACES_EXPORTER: 'none',
+  };
   for (const [key, value] of Object.entries(process.env))
-    if (!key.startsWith('PROVIDER_HEALTH_')) env[key] = value;
+    if (!key.startsWith('PROVIDER_HEALTH_') && !key.startsWith('OTEL_')) env[key] = value;
   return { ...env, ...extra };
 }
 
