@@ -108,6 +108,7 @@ const notFound = (): HttpError => new HttpError(404, 'not_found', 'no such endpo
 
 /** Anything not an HttpError is our bug: a 500 with no detail, and one log line per kind. */
 function fail(res: ServerResponse, error: unknown): void {
+  if (res.destroyed) return;
   if (isHttpError(error)) {
     sendError(res, error);
     return;

@@ -51,9 +51,10 @@ function collect(req: IncomingMessage, limit: number): Promise<Buffer[]> {
       cleanup();
       resolve(chunks);
     };
-    const onError = (error: Error): void => {
+    // The client went away mid-body (or was cut off as too slow): its fault, not ours.
+    const onError = (): void => {
       cleanup();
-      reject(error);
+      reject(new HttpError(400, 'bad_request', 'the request body was cut off'));
     };
     req.on('data', onData);
     req.on('end', onEnd);

@@ -124,6 +124,30 @@ describe('WebSocket /health/events', () => {
     again.socket.close();
   });
 
+  it('drops a WebSocket consumer that does not read', async () => {
+    const registry = makeRegistry({ providers: { openai: {} } });
+    server = await startServer(registry, { maxBufferedBytes: 16 * 1024 });
+    const { connect } = await import('node:net');
+    const socket = connect(server.port, '127.0.0.1');
+    // A hand-made handshake, then never read again: the ws client would read for us.
+    socket.write(
+      'GET /health/events HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: Upgrade\r\n' +
+        'sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n',
+    );
+    await new Promise((resolve) => socket.once('data', resolve));
+    socket.pause();
+    const hub = server.handler.events;
+    await waitFor(() => hub.subscriberCount === 1);
+    const breaker = registry.getOrCreateProvider('openai').breaker;
+    for (let i = 0; i < 20_000 && hub.subscriberCount > 0; i++) {
+      breaker.forceOpen();
+      breaker.reset();
+      if (i % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await waitFor(() => hub.subscriberCount === 0);
+    socket.destroy();
+  });
+
   it('refuses upgrades on other paths', async () => {
     server = await startServer(makeRegistry());
     await expect(openWebSocket(`${server.url.replace('http', 'ws')}/health`)).rejects.toThrow();

@@ -195,7 +195,11 @@ describe('status page in Chromium', () => {
     if (page === undefined) await noJs.route('**/assets/status.js', (route) => route.abort());
     await noJs.goto(server.url);
     const rows = await noJs.$$eval('#providers tr[data-provider]', (trs) =>
-      trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 3).map((td) => td.textContent?.trim())),
+      trs.map((tr) =>
+        Array.from(tr.querySelectorAll('td'))
+          .slice(0, 3)
+          .map((td) => td.textContent?.trim()),
+      ),
     );
     expect(rows.map((r) => r[0])).toEqual(['anthropic', 'fal', 'gcp.gemini', 'openai']);
     expect(rows.every((r) => typeof r[1] === 'string' && typeof r[2] === 'string')).toBe(true);
