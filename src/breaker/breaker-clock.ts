@@ -10,7 +10,8 @@ export interface BreakerClock {
 }
 
 export const systemClock: BreakerClock = {
-  now: Date.now,
+  // Read Date.now at each call, not once at load: fake timers (and anything else that replaces it) apply.
+  now: () => Date.now(),
   setTimer(fn, delayMs) {
     // Node caps timers at 2^31-1 ms; a longer delay would fire at once.
     const timer = setTimeout(fn, Math.min(delayMs, 2_147_483_647));

@@ -174,7 +174,8 @@ export class CircuitBreaker {
     this.forced = durationMs === undefined;
     const openFor =
       durationMs === undefined ? Number.POSITIVE_INFINITY : checkDurationMs('durationMs', durationMs);
-    this.open('manual_open', now, openFor);
+    // An operator's duration is exact: not stretched to the recovery timeout.
+    this.open('manual_open', now, openFor, undefined, true);
   }
 
   /** An active health check succeeded: an open circuit may start its trials now, never close directly. */
@@ -213,9 +214,15 @@ export class CircuitBreaker {
     return true;
   }
 
-  private open(reason: TransitionReason, now: number, minOpenMs: number, detail?: string): void {
+  private open(
+    reason: TransitionReason,
+    now: number,
+    minOpenMs: number,
+    detail?: string,
+    exact = false,
+  ): void {
     this.cancelTimer();
-    this.retryAt = now + Math.max(this._recoveryTimeoutMs, minOpenMs);
+    this.retryAt = now + (exact ? minOpenMs : Math.max(this._recoveryTimeoutMs, minOpenMs));
     this.transition(OPEN, reason, now, detail);
     if (Number.isFinite(this.retryAt)) {
       // One timer per opening (not per request) so the move to half-open is seen live by

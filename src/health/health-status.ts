@@ -39,10 +39,10 @@ export function computeHealth(
   } else if (stats.rateLimitedUntil > now) {
     reasons.push('rate_limited');
   }
-  const p95 = stats.latencies.percentile(0.95);
+  const p95 = stats.latencies.percentile(0.95, now);
   if (
     p95 !== undefined &&
-    stats.latencies.size >= thresholds.minRequests &&
+    stats.latencies.count(now) >= thresholds.minRequests &&
     p95 > thresholds.degradedLatencyMs
   ) {
     reasons.push('latency');

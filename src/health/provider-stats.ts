@@ -1,5 +1,5 @@
 import { OUTCOME_INDEX, OUTCOMES, type Outcome } from '../outcome/outcome.js';
-import { LatencyRing } from './latency-ring.js';
+import { LatencySketch } from './latency-sketch.js';
 import { RecentWindow, type WindowCounts } from './recent-window.js';
 
 /**
@@ -25,11 +25,12 @@ export class ProviderStats {
   rateLimitedUntil = 0;
   durationSumMs = 0;
   durationCount = 0;
-  readonly latencies = new LatencyRing();
+  readonly latencies: LatencySketch;
   readonly recent: RecentWindow;
 
   constructor(windowMs: number) {
     this.recent = new RecentWindow(windowMs);
+    this.latencies = new LatencySketch(windowMs);
   }
 
   /**
@@ -53,7 +54,7 @@ export class ProviderStats {
     if (durationMs !== undefined) {
       this.durationSumMs += durationMs;
       this.durationCount++;
-      this.latencies.push(durationMs);
+      this.latencies.record(durationMs, now);
     }
     const rateLimited = outcome === 'rate_limited';
     this.recent.record(now, failed, rateLimited);

@@ -42,10 +42,11 @@ describe('getProvider(name)', () => {
       consecutiveFailures: 1,
       consecutiveSuccesses: 0,
       averageResponseTime: (3 * 0.25 + 1.5) / 4,
-      p50ResponseTime: 0.25,
-      p99ResponseTime: 1.5,
       lastFailureReason: 'provider_error',
     });
+    // Percentiles come from a log-scale sketch whose bins are ~9% wide.
+    expect(metrics?.p50ResponseTime).toBeCloseTo(0.25, 1);
+    expect(metrics?.p99ResponseTime).toBeCloseTo(1.5, 1);
     expect(Object.keys(metrics ?? {}).every((key) => /^[a-z][A-Za-z0-9]*$/.test(key))).toBe(true);
     const lastSuccess = Date.parse(metrics?.lastSuccessTime ?? '');
     expect(metrics?.lastSuccessTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);

@@ -168,3 +168,15 @@ describe('CircuitBreaker', () => {
     expect(breaker.admit()).toBeGreaterThan(0);
   });
 });
+
+describe('CircuitBreaker.forceOpen(durationMs)', () => {
+  it('holds the circuit open for exactly that long, not the recovery timeout', () => {
+    const clock = new ManualClock();
+    const breaker = new CircuitBreaker('openai', {}, clock);
+    breaker.forceOpen(5_000);
+    clock.advance(4_999);
+    expect(breaker.state).toBe('open');
+    clock.advance(1);
+    expect(breaker.state).toBe('half_open');
+  });
+});

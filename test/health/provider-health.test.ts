@@ -121,7 +121,8 @@ describe('health status', () => {
     expect(openai.getHealthStatus()).toBe('available');
     play(openai, 'success', 1, 2_000);
     expect(openai.getHealthReport()).toEqual({ status: 'degraded', reasons: ['latency'] });
-    expect(openai.getHealthMetrics().p95ResponseTime).toBe(2);
+    // The sketch's bins are ~9% wide: within 5% of the true 2 s.
+    expect(openai.getHealthMetrics().p95ResponseTime).toBeCloseTo(2, 0);
     play(openai, 'success', 200, 50); // fast again: p95 falls under 1 s
     expect(openai.getHealthStatus()).toBe('available');
   });
@@ -138,14 +139,16 @@ describe('health status', () => {
 });
 
 describe('health metrics and memory', () => {
-  it('gives times in seconds and dates in ISO 8601, percentiles from the ring', () => {
+  it('gives times in seconds and dates in ISO 8601, percentiles within 5% from the sketch', () => {
     const { openai, play, clock } = setup();
     for (let ms = 10; ms <= 1_000; ms += 10) play(openai, 'success', 1, ms);
     play(openai, 'provider_error', 1, 3_000, 500);
     const m = openai.getHealthMetrics();
-    expect(m.p50ResponseTime).toBeCloseTo(0.51);
-    expect(m.p95ResponseTime).toBeCloseTo(0.96);
-    expect(m.p99ResponseTime).toBeCloseTo(1.0);
+    const within5 = (value: number | null, truth: number) =>
+      expect(Math.abs((value ?? 0) - truth) / truth).toBeLessThan(0.05);
+    within5(m.p50ResponseTime, 0.51);
+    within5(m.p95ResponseTime, 0.96);
+    within5(m.p99ResponseTime, 1.0);
     expect(m.averageResponseTime).toBeCloseTo((50_500 + 3_000) / 101 / 1000);
     expect(m.lastSuccessTime).toBe(new Date(clock.now()).toISOString());
     expect(m.lastFailureTime).toBe(new Date(clock.now()).toISOString());
@@ -153,15 +156,15 @@ describe('health metrics and memory', () => {
     expect(m.lastFailureReason).toBe('provider_error');
   });
 
-  it('keeps fixed memory: the latency ring stays at its capacity', () => {
+  it('keeps fixed memory: one counter per (outcome, status), latencies in a windowed sketch', () => {
     const { openai, play, clock } = setup();
     for (let i = 0; i < 50; i++) {
       play(openai, 'success', 2_000, 5, 200);
       play(openai, 'client_error', 10, 5, 400 + (i % 20));
       clock.advance(1_000);
     }
-    expect(openai.stats.latencies.size).toBe(openai.stats.latencies.capacity);
-    expect(openai.stats.latencies.capacity).toBe(1024);
+    // The sketch answers for the stats window only: requests from 50 s ago are still in a 5 min window.
+    expect(openai.stats.latencies.count(clock.now())).toBe(50 * 2_010);
     // One counter per (outcome, status) pair seen, however many requests.
     expect(openai.stats.statusCounts.size).toBe(21);
     expect(openai.getHealthMetrics().totalRequests).toBe(50 * 2_010);
