@@ -42,7 +42,9 @@ function transitionsByProvider(stdout: string): Record<string, string[]> {
   const result: Record<string, string[]> = {};
   for (const match of stdout.matchAll(/^\d\d:\d\d:\d\d transition (\S+) (\S+) -> (\S+) /gm)) {
     const [, provider, from, to] = match as unknown as [string, string, string, string];
-    (result[provider] ??= []).push(`${from}>${to}`);
+    const list = result[provider] ?? [];
+    list.push(`${from}>${to}`);
+    result[provider] = list;
   }
   return result;
 }
