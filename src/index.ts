@@ -55,3 +55,9 @@ export const healthMonitor = {
     getRegistry().healthMonitor.removeStatusCallback(callback);
   },
 };
+
+export { wrapDispatcher } from './intercept/index.js';
+export type { HealthHandlerOptions, HealthServerOptions } from './server/index.js';
+export { createHealthHandler, startHealthServer } from './server/index.js';
+export { start } from './start.js';
+export { httpInstrumentationConfig, undiciInstrumentationConfig } from './telemetry/index.js';
