@@ -1,6 +1,7 @@
 import { CircuitOpenError } from '../breaker/circuit-open-error.js';
 import type { RejectWith } from '../config/options.js';
 import type { Provider } from '../providers/provider.js';
+import { logOnce } from '../telemetry/log.js';
 import { rawHeaders, syntheticResponse } from './synthetic-response.js';
 import { type AnyDispatchHandler, type DispatchController, usesNewHandlerApi } from './undici-types.js';
 
@@ -29,13 +30,44 @@ class LocalController implements DispatchController {
 export function replyLocally(handler: AnyDispatchHandler, provider: Provider, rejectWith: RejectWith): void {
   const retryAfterMs = provider.breaker.retryAfterMs();
   queueMicrotask(() => {
-    if (usesNewHandlerApi(handler)) replyNewApi(handler, provider, retryAfterMs, rejectWith);
-    else replyLegacyApi(handler, provider, retryAfterMs, rejectWith);
+    const controller = new LocalController();
+    const settled = { done: false };
+    try {
+      if (usesNewHandlerApi(handler))
+        replyNewApi(handler, controller, settled, provider, retryAfterMs, rejectWith);
+      else replyLegacyApi(handler, settled, provider, retryAfterMs, rejectWith);
+    } catch (error) {
+      // A handler may throw from a callback (undici 7's RetryHandler throws its RequestRetryError
+      // from onResponseEnd by design). undici aborts such a request and hands the error to the
+      // handler's error callback, even after the end; uncaught here, it crashed the process.
+      failHandler(handler, controller, settled, error);
+    }
   });
+}
+
+function failHandler(
+  handler: AnyDispatchHandler,
+  controller: LocalController,
+  settled: { done: boolean },
+  error: unknown,
+): void {
+  const reason = error instanceof Error ? error : new Error(String(error));
+  try {
+    // The handler's error callback itself threw: like undici, do not call it twice.
+    if (settled.done) throw reason;
+    settled.done = true;
+    // As undici does: the request is aborted with the error (handlers check controller.aborted).
+    controller.abort(reason);
+    if (usesNewHandlerApi(handler)) handler.onResponseError?.(controller, reason);
+    else handler.onError?.(reason);
+  } catch (failure) {
+    logOnce('local-reply', 'a request handler threw while the circuit-open reply was delivered', failure);
+  }
 }
 
 function replyLegacyApi(
   handler: AnyDispatchHandler,
+  settled: { done: boolean },
   provider: Provider,
   retryAfterMs: number,
   rejectWith: RejectWith,
@@ -47,16 +79,19 @@ function replyLegacyApi(
     abortReason = reason;
   });
   if (aborted) {
+    settled.done = true;
     handler.onError?.(abortReason ?? new Error('aborted'));
     return;
   }
   if (rejectWith === 'error') {
+    settled.done = true;
     handler.onError?.(new CircuitOpenError(provider.name, retryAfterMs));
     return;
   }
   const reply = syntheticResponse(provider, retryAfterMs);
   handler.onHeaders?.(reply.status, rawHeaders(reply.headers), () => {}, reply.statusText);
   if (aborted) {
+    settled.done = true;
     handler.onError?.(abortReason ?? new Error('aborted'));
     return;
   }
@@ -66,23 +101,27 @@ function replyLegacyApi(
 
 function replyNewApi(
   handler: AnyDispatchHandler,
+  controller: LocalController,
+  settled: { done: boolean },
   provider: Provider,
   retryAfterMs: number,
   rejectWith: RejectWith,
 ): void {
-  const controller = new LocalController();
   handler.onRequestStart?.(controller, {});
   if (controller.aborted) {
+    settled.done = true;
     handler.onResponseError?.(controller, controller.reason ?? new Error('aborted'));
     return;
   }
   if (rejectWith === 'error') {
+    settled.done = true;
     handler.onResponseError?.(controller, new CircuitOpenError(provider.name, retryAfterMs));
     return;
   }
   const reply = syntheticResponse(provider, retryAfterMs);
   handler.onResponseStart?.(controller, reply.status, reply.headers, reply.statusText);
   if (controller.aborted) {
+    settled.done = true;
     handler.onResponseError?.(controller, controller.reason ?? new Error('aborted'));
     return;
   }
