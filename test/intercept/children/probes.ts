@@ -38,11 +38,11 @@ async function requestThrough(dispatcher: undici.Dispatcher, via: string, target
   const url = requestUrl(target);
   if (via === 'fetch') {
     // Node's global fetch takes an npm-undici dispatcher: its types differ only nominally.
-    const res = await fetch(url, { dispatcher } as RequestInit);
+    const res = await fetch(url, { method: 'POST', body: '{}', dispatcher } as RequestInit);
     await res.arrayBuffer();
     return res.status;
   }
-  const res = await undici.request(url, { dispatcher });
+  const res = await undici.request(url, { method: 'POST', body: '{}', dispatcher });
   await res.body.arrayBuffer();
   return res.statusCode;
 }
