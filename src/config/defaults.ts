@@ -15,6 +15,8 @@ export const DEFAULT_OPTIONS: Readonly<Omit<ResolvedOptions, 'providers'>> = Obj
   server: Object.freeze({ host: DEFAULT_SERVER_HOST, port: DEFAULT_SERVER_PORT }),
   adminToken: undefined,
   checkIntervalMs: 60_000,
+  checkTimeoutMs: 10_000,
+  checkFeedsBreaker: true,
   degradedFailureRate: 0.1,
   degradedLatencyMs: 30_000,
   statsWindowMs: 300_000,

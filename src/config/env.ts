@@ -5,7 +5,14 @@ import { parseHostPattern, parseProviderName } from './host-pattern.js';
 import { addProviderHosts, type OptionLayer } from './layer.js';
 import { unknownKey } from './object-entries.js';
 import { parseServer } from './server-address.js';
-import { parseAdminToken, parseEnum, parseNumericText, parseRate, parseThreshold } from './values.js';
+import {
+  parseAdminToken,
+  parseBoolean,
+  parseEnum,
+  parseNumericText,
+  parseRate,
+  parseThreshold,
+} from './values.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -45,6 +52,12 @@ const ENV_READERS: Readonly<Record<string, EnvReader>> = {
   },
   PROVIDER_HEALTH_CHECK_INTERVAL: (l, v, k) => {
     l.checkIntervalMs = v === 'off' ? false : parsePositiveDuration(v, k);
+  },
+  PROVIDER_HEALTH_CHECK_TIMEOUT: (l, v, k) => {
+    l.checkTimeoutMs = parsePositiveDuration(v, k);
+  },
+  PROVIDER_HEALTH_CHECK_FEEDS_BREAKER: (l, v, k) => {
+    l.checkFeedsBreaker = parseBoolean(v, k);
   },
   PROVIDER_HEALTH_DEGRADED_FAILURE_RATE: (l, v, k) => {
     l.degradedFailureRate = parseNumericText(v, parseRate, k);

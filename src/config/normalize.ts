@@ -4,7 +4,14 @@ import type { OptionLayer } from './layer.js';
 import { childKey, plainEntries, unknownKey } from './object-entries.js';
 import { parseProviders } from './provider-options.js';
 import { parseServer } from './server-address.js';
-import { parseAdminToken, parseEnum, parseNonEmptyString, parseRate, parseThreshold } from './values.js';
+import {
+  parseAdminToken,
+  parseBoolean,
+  parseEnum,
+  parseNonEmptyString,
+  parseRate,
+  parseThreshold,
+} from './values.js';
 
 type Assign = (layer: OptionLayer, value: unknown, key: string, file?: string) => void;
 
@@ -39,6 +46,12 @@ const OPTION_KEYS: Readonly<Record<string, Assign>> = {
   },
   checkInterval: (l, v, k, f) => {
     l.checkIntervalMs = v === false || v === 'off' ? false : parsePositiveDuration(v, k, f);
+  },
+  checkTimeout: (l, v, k, f) => {
+    l.checkTimeoutMs = parsePositiveDuration(v, k, f);
+  },
+  checkFeedsBreaker: (l, v, k, f) => {
+    l.checkFeedsBreaker = parseBoolean(v, k, f);
   },
   degradedFailureRate: (l, v, k, f) => {
     l.degradedFailureRate = parseRate(v, k, f);

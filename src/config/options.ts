@@ -43,6 +43,10 @@ export interface ProviderHealthOptions {
   adminToken?: string;
   /** Active health check interval, or `off`/false. @default '60s' */
   checkInterval?: DurationInput | false;
+  /** How long one active health check may take before it counts as a timeout. @default '10s' */
+  checkTimeout?: DurationInput;
+  /** Whether active check outcomes count for the breakers like real traffic. @default true */
+  checkFeedsBreaker?: boolean;
   /** Path of a JSON or YAML config file. */
   configFile?: string;
   /** Degraded when the recent failure rate is at or above this. @default 0.1 */
@@ -81,6 +85,8 @@ export interface ResolvedOptions {
   server: { host: string; port: number } | false;
   adminToken: string | undefined;
   checkIntervalMs: number | false;
+  checkTimeoutMs: number;
+  checkFeedsBreaker: boolean;
   degradedFailureRate: number;
   degradedLatencyMs: number;
   statsWindowMs: number;

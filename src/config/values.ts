@@ -11,6 +11,15 @@ export function parseEnum<T extends string>(
 }
 
 /** Failure and success thresholds: a count of consecutive requests, so at least one. */
+/** `true`/`false`, also as text (`true`, `false`, `1`, `0`, `yes`, `no`) from the environment. */
+export function parseBoolean(value: unknown, key: string, file?: string): boolean {
+  if (typeof value === 'boolean') return value;
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+  if (text === 'true' || text === '1' || text === 'yes') return true;
+  if (text === 'false' || text === '0' || text === 'no') return false;
+  throw new ConfigError({ key, value, accepted: 'true or false', file });
+}
+
 export function parseThreshold(value: unknown, key: string, file?: string): number {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) return value;
   throw new ConfigError({ key, value, accepted: 'an integer of at least 1', file });

@@ -60,8 +60,9 @@ export class ProviderRegistry implements ProviderHub {
       (provider) => this.probes.get(provider.name) ?? defaultProbe(provider),
       {
         intervalMs: options.checkIntervalMs === false ? 60_000 : options.checkIntervalMs,
-        timeoutMs: 10_000,
+        timeoutMs: options.checkTimeoutMs,
         jitter: 0.1,
+        feedBreaker: options.checkFeedsBreaker,
       },
     );
     this.healthMonitor = {

@@ -50,7 +50,7 @@ describe('readEnvOptions: good values', () => {
   });
 
   it('lists every variable it reads', () => {
-    expect(ENV_VARS).toHaveLength(15);
+    expect(ENV_VARS).toHaveLength(17);
     expect(ENV_VARS).toContain('PROVIDER_HEALTH_STATS_WINDOW');
     expect(ENV_VARS).toContain('PROVIDER_HEALTH_LOG_LEVEL');
   });
@@ -64,6 +64,8 @@ describe('readEnvOptions: bad values name the variable, the value and what is ac
     ['PROVIDER_HEALTH_MODE', 'enforced', 'one of enforce, observe, off'],
     ['PROVIDER_HEALTH_MODE', 'ENFORCE', 'one of enforce, observe, off'],
     ['PROVIDER_HEALTH_LOG_LEVEL', 'verbose', 'one of debug, info, warn, error, silent'],
+    ['PROVIDER_HEALTH_CHECK_FEEDS_BREAKER', 'maybe', 'true or false'],
+    ['PROVIDER_HEALTH_CHECK_TIMEOUT', '0', 'greater than 0'],
     ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '0', 'an integer of at least 1'],
     ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '-3', 'an integer of at least 1'],
     ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '2.5', 'an integer of at least 1'],

@@ -32,6 +32,8 @@ describe('resolveOptions defaults', () => {
       server: { host: '127.0.0.1', port: 9465 },
       adminToken: undefined,
       checkIntervalMs: 60_000,
+      checkTimeoutMs: 10_000,
+      checkFeedsBreaker: true,
       degradedFailureRate: 0.1,
       degradedLatencyMs: 30_000,
       statsWindowMs: 300_000,
@@ -153,5 +155,23 @@ describe('the config file path', () => {
     expect(configErrorFrom(() => resolveOptions({ configFile: missing }, {})).key).toBe('configFile');
     const error = configErrorFrom(() => resolveOptions({}, { PROVIDER_HEALTH_CONFIG: missing }));
     expect(error.message).toContain(`invalid PROVIDER_HEALTH_CONFIG=${JSON.stringify(missing)}`);
+  });
+});
+
+describe('active check settings', () => {
+  it('reads the check timeout and whether checks feed the breaker, from code, environment or file', () => {
+    expect(resolveOptions({ checkTimeout: '2s', checkFeedsBreaker: false }, {})).toMatchObject({
+      checkTimeoutMs: 2_000,
+      checkFeedsBreaker: false,
+    });
+    expect(
+      resolveOptions(
+        {},
+        { PROVIDER_HEALTH_CHECK_TIMEOUT: '750ms', PROVIDER_HEALTH_CHECK_FEEDS_BREAKER: 'no' },
+      ),
+    ).toMatchObject({ checkTimeoutMs: 750, checkFeedsBreaker: false });
+    expect(() => resolveOptions({ checkFeedsBreaker: 'sometimes' as unknown as boolean }, {})).toThrow(
+      /checkFeedsBreaker="sometimes": expected true or false/,
+    );
   });
 });
