@@ -1,5 +1,6 @@
 import type { ProviderHealthOptions, ResolvedOptions } from '../config/options.js';
 import { resolveOptions } from '../config/resolve.js';
+import { logOnce } from '../telemetry/log.js';
 import { ProviderRegistry } from './registry.js';
 
 // On globalThis under Symbol.for: the preload loads the CommonJS build and the app may import
@@ -12,7 +13,7 @@ export function getRegistry(): ProviderRegistry {
   const holder = globalThis as GlobalWithRegistry;
   let registry = holder[KEY];
   if (registry === undefined) {
-    registry = new ProviderRegistry(resolveOptions());
+    registry = new ProviderRegistry(optionsOrDefaults());
     holder[KEY] = registry;
   }
   return registry;
@@ -27,6 +28,20 @@ export function configureRegistry(options: ProviderHealthOptions | ResolvedOptio
   const registry = new ProviderRegistry(resolved);
   (globalThis as GlobalWithRegistry)[KEY] = registry;
   return registry;
+}
+
+/**
+ * The environment's options; with a bad setting, the defaults after one message naming it.
+ * `getRegistry()` backs calls like `pickHealthy()` in the app's own code: a typo in an
+ * environment variable must not turn them into exceptions.
+ */
+function optionsOrDefaults(): ResolvedOptions {
+  try {
+    return resolveOptions();
+  } catch (error) {
+    logOnce('start', 'provider-health ignores its configuration: it is invalid', error);
+    return resolveOptions({}, {});
+  }
 }
 
 function isResolved(options: ProviderHealthOptions | ResolvedOptions): options is ResolvedOptions {
