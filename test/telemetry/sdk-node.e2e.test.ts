@@ -1,0 +1,158 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeProvider, startFakeProvider } from '../../fake-provider/index.js';
+import { ATTR, METRICS } from '../../src/telemetry/metric-names.js';
+import { freePort } from './support.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+interface Exported {
+  path: string;
+  body: Record<string, unknown>;
+}
+interface OtlpAttribute {
+  key: string;
+  value: { stringValue?: string; intValue?: string | number };
+}
+interface OtlpSpan {
+  name: string;
+  attributes: OtlpAttribute[];
+  status?: { code?: number };
+}
+
+let fake: FakeProvider;
+let receiver: Server;
+let endpoint = '';
+const exported: Exported[] = [];
+
+beforeAll(async () => {
+  fake = await startFakeProvider({ flavor: 'openai' });
+  receiver = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      exported.push({ path: request.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      response.setHeader('content-type', 'application/json');
+      response.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
+});
+
+afterAll(async () => {
+  await fake.close();
+  await new Promise((resolve) => receiver.close(resolve));
+});
+
+function runService(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--require',
+        'provider-health/register',
+        '--require',
+        `${FIXTURES}service-tracing.cjs`,
+        `${FIXTURES}service-app.mjs`,
+      ],
+      { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const isListening = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+function metricNamesPerExport(): string[][] {
+  return exported
+    .filter((e) => e.path === '/v1/metrics')
+    .map((e) =>
+      (e.body.resourceMetrics as { scopeMetrics: { metrics: { name: string }[] }[] }[]).flatMap((rm) =>
+        rm.scopeMetrics.flatMap((sm) => sm.metrics.map((m) => m.name)),
+      ),
+    );
+}
+
+function spans(): OtlpSpan[] {
+  return exported
+    .filter((e) => e.path === '/v1/traces')
+    .flatMap((e) =>
+      (e.body.resourceSpans as { scopeSpans: { spans: OtlpSpan[] }[] }[]).flatMap((rs) =>
+        rs.scopeSpans.flatMap((ss) => ss.spans),
+      ),
+    );
+}
+
+const attr = (span: OtlpSpan, key: string): string | number | undefined => {
+  const value = span.attributes.find((a) => a.key === key)?.value;
+  return value?.stringValue ?? (value?.intValue === undefined ? undefined : Number(value.intValue));
+};
+
+describe('a service with its own @opentelemetry/sdk-node', () => {
+  it('gets one set of provider metrics in its own MeterProvider, no second registration, and enriched spans', async () => {
+    fake.script([{ kind: 'ok' }, { kind: 'ok' }, { kind: 'ok' }]);
+    fake.setDefault({ status: 500 });
+    const pluginPrometheusPort = await freePort();
+    const run = await runService({
+      FAKE_URL: fake.url,
+      SERVICE_OTLP_ENDPOINT: endpoint,
+      PROVIDER_HEALTH_PROVIDERS: `openai=${new URL(fake.url).host}`,
+      PROVIDER_HEALTH_SERVER: 'off',
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(pluginPrometheusPort),
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({ state: 'open' });
+    expect(run.stderr).not.toMatch(/duplicate registration/i);
+    // The plugin used the service's provider, so it never opened its own Prometheus port.
+    expect(await isListening(pluginPrometheusPort)).toBe(false);
+
+    const exports = metricNamesPerExport();
+    expect(exports.length).toBeGreaterThan(0);
+    const last = exports.at(-1) ?? [];
+    for (const def of Object.values(METRICS)) {
+      if (def.otelName.startsWith('ai_provider.ratelimit')) continue; // the fake sends no rate-limit headers here
+      // Exactly once per export: one set of metrics, not one per MeterProvider.
+      expect(
+        last.filter((name) => name === def.otelName),
+        def.otelName,
+      ).toHaveLength(1);
+    }
+
+    const all = spans();
+    const client = all.filter(
+      (s) => attr(s, ATTR.provider) === 'openai' && attr(s, 'http.request.method') === 'POST',
+    );
+    const outcomes = client.map((s) => attr(s, ATTR.outcome));
+    expect(outcomes).toContain('success');
+    expect(outcomes).toContain('provider_error');
+    expect(client.every((s) => attr(s, ATTR.circuitState) !== undefined)).toBe(true);
+    const rejected = all.filter((s) => attr(s, ATTR.outcome) === 'rejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]?.status?.code).toBe(2); // ERROR
+    expect(attr(rejected[0] as OtlpSpan, ATTR.statusCode)).toBeUndefined();
+  }, 60_000);
+});
