@@ -51,17 +51,13 @@ afterAll(async () => {
 
 function runService(
   env: Record<string, string>,
+  ownSdk = true,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const sdk = ownSdk ? ['--require', `${FIXTURES}service-tracing.cjs`] : [];
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      [
-        '--require',
-        'provider-health/register',
-        '--require',
-        `${FIXTURES}service-tracing.cjs`,
-        `${FIXTURES}service-app.mjs`,
-      ],
+      ['--require', 'provider-health/register', ...sdk, `${FIXTURES}service-app.mjs`],
       { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -154,5 +150,41 @@ describe('a service with its own @opentelemetry/sdk-node', () => {
     expect(rejected).toHaveLength(1);
     expect(rejected[0]?.status?.code).toBe(2); // ERROR
     expect(attr(rejected[0] as OtlpSpan, ATTR.statusCode)).toBeUndefined();
+  }, 60_000);
+
+  it('without one, exports through its own OTLP exporters from the standard OTEL_* variables', async () => {
+    exported.length = 0;
+    fake.reset();
+    fake.script([{ kind: 'ok' }, { kind: 'ok' }, { kind: 'ok' }]);
+    fake.setDefault({ status: 500 });
+    const run = await runService(
+      {
+        FAKE_URL: fake.url,
+        PROVIDER_HEALTH_PROVIDERS: `openai=${new URL(fake.url).host}`,
+        PROVIDER_HEALTH_SERVER: 'off',
+        OTEL_SERVICE_NAME: 'service-without-sdk',
+        OTEL_METRICS_EXPORTER: 'otlp',
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+        OTEL_METRIC_EXPORT_INTERVAL: '300',
+      },
+      false,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const names = new Set(metricNamesPerExport().flat());
+    for (const def of Object.values(METRICS)) {
+      if (!def.otelName.startsWith('ai_provider.ratelimit'))
+        expect(names, def.otelName).toContain(def.otelName);
+    }
+    const resources = exported.flatMap((e) =>
+      (
+        (e.body.resourceMetrics ?? e.body.resourceSpans) as { resource: { attributes: OtlpAttribute[] } }[]
+      ).map((r) => r.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue),
+    );
+    expect(new Set(resources)).toEqual(new Set(['service-without-sdk']));
+    const outcomes = spans()
+      .filter((s) => attr(s, ATTR.provider) === 'openai')
+      .map((s) => attr(s, ATTR.outcome));
+    expect(outcomes).toEqual(expect.arrayContaining(['success', 'provider_error', 'rejected']));
   }, 60_000);
 });
