@@ -34,29 +34,40 @@ export class ProviderDispatcher {
     const origin = options.origin;
     const provider = registry.providerForOrigin(typeof origin === 'string' ? origin : String(origin));
     if (provider === undefined) return this.inner.dispatch(options, handler);
-    let observed: AnyDispatchHandler;
+    let observation: RequestObservation | undefined;
+    let observed: AnyDispatchHandler = handler;
     try {
-      if (executeScope().getStore() === provider.name) return this.inner.dispatch(options, handler);
-      const admission = provider.admit();
-      if (admission === REJECTED) {
-        provider.record(admission, 'rejected');
-        registry.onReject?.(
-          provider,
-          String(options.method ?? 'GET'),
-          `${String(origin)}${options.path ?? ''}`,
-        );
-        replyLocally(handler, provider, registry.rejectWith);
-        return true;
+      // Inside execute() for this provider, execute() admits and records: leave the request alone.
+      if (executeScope().getStore() !== provider.name) {
+        const admission = provider.admit();
+        if (admission === REJECTED) {
+          provider.record(admission, 'rejected');
+          registry.onReject?.(
+            provider,
+            String(options.method ?? 'GET'),
+            `${String(origin)}${options.path ?? ''}`,
+          );
+          replyLocally(handler, provider, registry.rejectWith);
+          return true;
+        }
+        observation = new RequestObservation(provider, admission, options.signal);
+        observed = usesNewHandlerApi(handler)
+          ? new ObservingHandler(handler, observation)
+          : new LegacyObservingHandler(handler, observation);
       }
-      const observation = new RequestObservation(provider, admission, options.signal);
-      observed = usesNewHandlerApi(handler)
-        ? new ObservingHandler(handler, observation)
-        : new LegacyObservingHandler(handler, observation);
     } catch (error) {
       logOnce('dispatch', 'provider-health could not observe a request; it passes through untouched', error);
-      return this.inner.dispatch(options, handler);
+      observation = undefined;
+      observed = handler;
     }
-    return this.inner.dispatch(options, observed);
+    try {
+      return this.inner.dispatch(options, observed);
+    } catch (error) {
+      // A dispatcher that throws instead of calling onError: the request still ends here, so
+      // its outcome is recorded and a half-open trial slot is not held until the trial timeout.
+      observation?.finish(error);
+      throw error;
+    }
   }
 
   close(...args: unknown[]): unknown {

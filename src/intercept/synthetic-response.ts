@@ -7,10 +7,21 @@ import type { Provider } from '../providers/provider.js';
  * shape so the SDK surfaces a normal API error whose message names the breaker.
  */
 export interface SyntheticResponse {
-  status: 503;
-  statusText: 'Service Unavailable';
+  status: number;
+  statusText: string;
   headers: Record<string, string>;
   body: Buffer;
+}
+
+/**
+ * 503 everywhere but fal.ai: `@fal-ai/client` ignores `x-should-retry` and retries 429, 502,
+ * 503 and 504 three times with backoff (~3.5 s a call, each attempt answered locally). It does
+ * not retry a 500 on `run` and queue submits, so fal gets a 500: the call fails in milliseconds.
+ */
+function syntheticStatus(provider: Provider): { status: number; statusText: string } {
+  return provider.config.errorShape === 'fal'
+    ? { status: 500, statusText: 'Internal Server Error' }
+    : { status: 503, statusText: 'Service Unavailable' };
 }
 
 export function circuitOpenMessage(provider: string): string {
@@ -44,7 +55,7 @@ export function syntheticResponse(provider: Provider, retryAfterMs: number): Syn
     'x-provider-health': 'circuit-open',
   };
   if (seconds !== undefined) headers['retry-after'] = String(seconds);
-  return { status: 503, statusText: 'Service Unavailable', headers, body };
+  return { ...syntheticStatus(provider), headers, body };
 }
 
 /** undici's raw header form: names and values alternating, as Buffers. */

@@ -65,8 +65,7 @@ describe.each(PRELOADS)('circuit lifecycle, plugin loaded with %s', (preload) =>
       await child.call('reset', { name: c.target });
       const fake = fakes[c.target];
 
-      // @fal-ai/client retries a 503 for up to ~4.4 s (below): its circuit must stay open that long.
-      const recoveryMs = c.client === 'fal-sdk' ? 5_000 : RECOVERY_MS;
+      const recoveryMs = RECOVERY_MS;
       await child.call('setRecovery', { name: c.target, ms: recoveryMs });
 
       // Closed: five provider errors, the fifth opens the circuit. No retries here, so 5 calls = 5 failures.
@@ -79,30 +78,22 @@ describe.each(PRELOADS)('circuit lifecycle, plugin loaded with %s', (preload) =>
       expect(fake.requestCount).toBe(5);
 
       // Open: answered locally. The SDKs keep their default retries to show they do not use them.
-      const rejections = await call(c, c.client === 'fal-sdk' ? 1 : 15, true);
+      const rejections = await call(c, 15, true);
       expect(fake.requestCount).toBe(5);
       for (const r of rejections) {
         expect(r.sockets).toBe(0);
         if (c.client === 'axios') {
           expect(r.error).toMatchObject({ code: 'ERR_CIRCUIT_OPEN' });
         } else {
-          expect(failed(r)).toBe(503);
+          // fal gets a 500: @fal-ai/client ignores x-should-retry and would retry a 503 three times.
+          expect(failed(r)).toBe(c.client === 'fal-sdk' ? 500 : 503);
           expect(mentionsOpenCircuit(r, c.target)).toBe(true);
         }
       }
-      if (c.client === 'fal-sdk') {
-        // @fal-ai/client retries 503 regardless of x-should-retry (fal.run hard-codes 3 retries):
-        // every attempt is rejected locally and none reaches the server.
-        const [only] = rejections as [CallResult];
-        expect(only.rejected).toBe(4);
-        expect(only.falFetchMs).toHaveLength(4);
-        expect(median(only.falFetchMs)).toBeLessThan(5);
-      } else {
-        // One rejection recorded per call: the SDK did not retry.
-        expect(rejections.map((r) => r.rejected)).toEqual(rejections.map(() => 1));
-        // Fail-fast: the median of several rejected calls, each timed in the child.
-        expect(median(rejections.slice(1).map((r) => r.ms))).toBeLessThan(5);
-      }
+      // One rejection recorded per call: the SDK did not retry.
+      expect(rejections.map((r) => r.rejected)).toEqual(rejections.map(() => 1));
+      // Fail-fast: the median of several rejected calls, each timed in the child.
+      expect(median(rejections.slice(1).map((r) => r.ms))).toBeLessThan(5);
 
       // After the recovery timeout: three successful trials close it.
       fake.setDefault({ kind: 'ok' });

@@ -10,13 +10,13 @@ describe('while open (enforce, synthetic reply)', () => {
     ['anthropic', { type: 'error', error: { type: 'circuit_breaker_open' } }],
     ['fal', {}],
   ] as const)(
-    'answers %s with a 503 in its own error shape, retry-after and x-should-retry: false',
+    'answers %s with a 503 (fal: 500) in its own error shape, retry-after and x-should-retry: false',
     async (target, shape) => {
       await s.trip(target);
       const before = s.fakes[target].requestCount;
       const reply = await s.call('fetch', target);
       expect(s.fakes[target].requestCount).toBe(before);
-      expect(reply.status).toBe(503);
+      expect(reply.status).toBe(target === 'fal' ? 500 : 503);
       expect(reply.headers).toMatchObject({ 'x-should-retry': 'false', 'content-type': 'application/json' });
       expect(Number(reply.headers?.['retry-after'])).toBeGreaterThanOrEqual(1);
       expect(reply.body).toMatchObject(shape);
