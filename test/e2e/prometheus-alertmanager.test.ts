@@ -172,11 +172,9 @@ describe('Prometheus + Alertmanager end to end', () => {
       expect(await value('Health status')).toEqual([0]);
     });
 
-    // Known plugin bug, kept visible rather than skipped: a transition counter series is first
-    // exported at 1, and increase() cannot count the step from a sample it never saw, so the first
-    // trip of a process is 0 here (and AiProviderCircuitFlapping needs a 4th trip). When the plugin
-    // exports its transition series at 0 before the first transition, this starts to pass: flip it.
-    it.fails('counts the trip in "Trips in 30m" (fails until transitions are exported at 0 first)', async () => {
+    // Transition series are exported at 0 before the first transition, so increase() counts the
+    // first trip of a process (a series first seen at 1 would hide it, and the flapping alert with it).
+    it('counts the trip in "Trips in 30m"', async () => {
       expect((await value('Trips in 30m'))[0]).toBeGreaterThanOrEqual(1);
     });
   });

@@ -89,11 +89,17 @@ describe('provider instruments', () => {
       dataPointType: DataPointType.SUM,
       isMonotonic: true,
     });
+    // Every possible transition is reported from the start, at 0, so increase() sees the first trip.
+    const transition = (from: string, to: string, value: number) => ({
+      attributes: { [ATTR.provider]: 'openai', [ATTR.circuitFrom]: from, [ATTR.circuitTo]: to },
+      value,
+    });
     expect(points(all, METRICS.circuitTransitions.otelName)).toEqual([
-      {
-        attributes: { [ATTR.provider]: 'openai', [ATTR.circuitFrom]: 'closed', [ATTR.circuitTo]: 'open' },
-        value: 1,
-      },
+      transition('closed', 'open', 1),
+      transition('open', 'half_open', 0),
+      transition('half_open', 'closed', 0),
+      transition('half_open', 'open', 0),
+      transition('open', 'closed', 0),
     ]);
     expect(points(all, METRICS.health.otelName)).toEqual([
       { attributes: { [ATTR.provider]: 'openai', [ATTR.healthStatus]: 'available' }, value: 0 },

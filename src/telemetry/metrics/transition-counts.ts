@@ -16,11 +16,7 @@ export class TransitionCounts {
   private readonly byProvider = new Map<string, Map<string, TransitionCount>>();
 
   record(event: TransitionEvent): void {
-    let counts = this.byProvider.get(event.provider);
-    if (counts === undefined) {
-      counts = new Map();
-      this.byProvider.set(event.provider, counts);
-    }
+    const counts = this.countsOf(event.provider);
     const key = `${event.from}>${event.to}`;
     const entry = counts.get(key);
     if (entry === undefined) counts.set(key, { from: event.from, to: event.to, count: 1 });
@@ -28,9 +24,32 @@ export class TransitionCounts {
   }
 
   forProvider(name: string): Iterable<TransitionCount> {
-    return this.byProvider.get(name)?.values() ?? [];
+    return this.countsOf(name).values();
+  }
+
+  /**
+   * Every transition a breaker can make is reported from the start, at 0: Prometheus'
+   * `increase()` cannot count a series' first step if the series first appears at 1, which
+   * would hide the first trip of every process from dashboards and the flapping alert.
+   */
+  private countsOf(provider: string): Map<string, TransitionCount> {
+    let counts = this.byProvider.get(provider);
+    if (counts === undefined) {
+      counts = new Map(POSSIBLE_TRANSITIONS.map(([from, to]) => [`${from}>${to}`, { from, to, count: 0 }]));
+      this.byProvider.set(provider, counts);
+    }
+    return counts;
   }
 }
+
+/** Trips, trials, closing, reopening, and an operator's reset of an open circuit. */
+const POSSIBLE_TRANSITIONS: ReadonlyArray<readonly [CircuitState, CircuitState]> = [
+  ['closed', 'open'],
+  ['open', 'half_open'],
+  ['half_open', 'closed'],
+  ['half_open', 'open'],
+  ['open', 'closed'],
+];
 
 const perRegistry = new WeakMap<ProviderRegistry, TransitionCounts>();
 
