@@ -2,7 +2,7 @@ import { CircuitOpenError } from '../breaker/circuit-open-error.js';
 import type { RejectWith } from '../config/options.js';
 import type { Provider } from '../providers/provider.js';
 import { logOnce } from '../telemetry/log.js';
-import { rawHeaders, syntheticResponse } from './synthetic-response.js';
+import { syntheticResponse } from './synthetic-response.js';
 import { type AnyDispatchHandler, type DispatchController, usesNewHandlerApi } from './undici-types.js';
 
 /** A controller for a reply that has no socket behind it: abort only marks it. */
@@ -89,13 +89,13 @@ function replyLegacyApi(
     return;
   }
   const reply = syntheticResponse(provider, retryAfterMs);
-  handler.onHeaders?.(reply.status, rawHeaders(reply.headers), () => {}, reply.statusText);
+  handler.onHeaders?.(reply.status, reply.rawHeaders, () => {}, reply.statusText);
   if (aborted) {
     settled.done = true;
     handler.onError?.(abortReason ?? new Error('aborted'));
     return;
   }
-  handler.onData?.(reply.body);
+  handler.onData?.(Buffer.from(reply.body));
   handler.onComplete?.([]);
 }
 
@@ -125,6 +125,6 @@ function replyNewApi(
     handler.onResponseError?.(controller, controller.reason ?? new Error('aborted'));
     return;
   }
-  handler.onResponseData?.(controller, reply.body);
+  handler.onResponseData?.(controller, Buffer.from(reply.body));
   handler.onResponseEnd?.(controller, {});
 }

@@ -10,6 +10,9 @@ export interface SyntheticResponse {
   status: number;
   statusText: string;
   headers: Record<string, string>;
+  /** The same headers in undici's raw form, for handlers of its original API. */
+  rawHeaders: Buffer[];
+  /** Shared between replies: hand each consumer a copy. */
   body: Buffer;
 }
 
@@ -41,8 +44,13 @@ function errorBody(provider: Provider, message: string): unknown {
   }
 }
 
+// The reply only changes with the whole seconds until the next trial: build it once per value.
+const cache = new WeakMap<Provider, { seconds: number | undefined; reply: SyntheticResponse }>();
+
 export function syntheticResponse(provider: Provider, retryAfterMs: number): SyntheticResponse {
   const seconds = Number.isFinite(retryAfterMs) ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : undefined;
+  const cached = cache.get(provider);
+  if (cached !== undefined && cached.seconds === seconds) return cached.reply;
   const message =
     seconds === undefined
       ? `${circuitOpenMessage(provider.name)} (held open by an operator)`
@@ -55,7 +63,9 @@ export function syntheticResponse(provider: Provider, retryAfterMs: number): Syn
     'x-provider-health': 'circuit-open',
   };
   if (seconds !== undefined) headers['retry-after'] = String(seconds);
-  return { ...syntheticStatus(provider), headers, body };
+  const reply = { ...syntheticStatus(provider), headers, rawHeaders: rawHeaders(headers), body };
+  cache.set(provider, { seconds, reply });
+  return reply;
 }
 
 /** undici's raw header form: names and values alternating, as Buffers. */
