@@ -8,6 +8,7 @@ import { healthRoutes } from './health-routes.js';
 import { HttpError, isHttpError, sendError } from './http-error.js';
 import { type HealthHandlerOptions, type ResolvedHandlerOptions, resolveHandlerOptions } from './options.js';
 import { pageRoutes } from './page-routes.js';
+import { guardRequest, type HostRule, refuseUpgrade } from './request-guard.js';
 import { parseRequestPath } from './request-path.js';
 import { matchRoute, type Route } from './router.js';
 import { serveEventStream } from './sse.js';
@@ -33,7 +34,20 @@ export function createHealthHandler(
   registry: ProviderRegistry,
   options: HealthHandlerOptions = {},
 ): HealthHandler {
-  const resolved = resolveHandlerOptions(options, registry.options.adminToken);
+  return createHandler(registry, options, undefined);
+}
+
+/**
+ * `defaultHosts`: the `Host` rules when `options.allowedHosts` is not given. Mounted in a
+ * user's server there are none (the user chose where it listens); the standalone server passes
+ * loopback-only when it listens on loopback.
+ */
+export function createHandler(
+  registry: ProviderRegistry,
+  options: HealthHandlerOptions,
+  defaultHosts: readonly HostRule[] | undefined,
+): HealthHandler {
+  const resolved = resolveHandlerOptions(options, registry.options.adminToken, defaultHosts);
   const hub = new EventHub(registry, resolved.replayEvents, resolved.snapshotIntervalMs);
   const live = { keepAliveMs: resolved.keepAliveMs, maxBufferedBytes: resolved.maxBufferedBytes };
   const sockets = new LiveWebSocket(hub, live);
@@ -80,6 +94,8 @@ export function createHealthHandler(
       throw error;
     }
     if (match === undefined) return;
+    // Checked once the request is known to be ours, so a mounted handler never refuses the app's.
+    guardRequest(req, resolved.allowedHosts, false);
     await match.handler({ req, res, path, params: match.params });
   }
 
@@ -91,6 +107,13 @@ export function createHealthHandler(
       return false;
     }
     if (path?.segments.join('/') !== 'health/events') return false;
+    try {
+      guardRequest(req, resolved.allowedHosts, true);
+    } catch (error) {
+      if (!isHttpError(error)) throw error;
+      refuseUpgrade(socket, error);
+      return true;
+    }
     sockets.handleUpgrade(req, socket, head, path.query);
     return true;
   };

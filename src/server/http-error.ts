@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'unauthorized'
   | 'admin_disabled'
+  | 'forbidden_origin'
+  | 'forbidden_host'
   | 'uri_too_long'
   | 'request_timeout'
   | 'headers_too_large'

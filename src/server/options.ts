@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type HostRule, parseAllowedHosts } from './request-guard.js';
 
 /** HTTP status for each overall health, so a readiness probe can be pointed at `/health`. */
 export interface HealthStatusCodes {
@@ -31,6 +32,23 @@ export interface HealthHandlerOptions {
   maxBufferedBytes?: number;
   /** Events kept for replay after a reconnect (and for the status page's timeline). @default 1000 */
   replayEvents?: number;
+  /**
+   * `Host` header values the endpoints answer to; any other gets a 403 `forbidden_host`
+   * (DNS-rebinding protection). Entries are `name`, `name:port`, `1.2.3.4`, `[::1]` or
+   * `[::1]:9465`; one without a port matches any port, one with a port only a `Host` naming
+   * that port. `'*'` accepts any `Host`. A request without `Host` (HTTP/1.0) is not checked.
+   *
+   * When given, the list is enforced as-is, by the standalone server and a mounted handler alike
+   * (add `localhost` / `127.0.0.1` if you still want those). When not given, the standalone
+   * server bound to a loopback address (127.0.0.0/8, ::1, localhost) accepts only loopback
+   * names (`localhost`, `127.x.x.x`, `[::1]`, any port); bound elsewhere or mounted in your own
+   * server, `Host` is not checked.
+   *
+   * Independently of this option, WebSocket upgrades and POSTs that carry an `Origin` must be
+   * same-origin (its host:port equals `Host`, or `X-Forwarded-Host` behind a proxy), or get a
+   * 403 `forbidden_origin`; requests without `Origin` (curl, probes, servers) are not affected.
+   */
+  allowedHosts?: string[];
 }
 
 export interface HealthServerOptions extends HealthHandlerOptions {
@@ -54,6 +72,8 @@ export interface ResolvedHandlerOptions {
   snapshotIntervalMs: number;
   maxBufferedBytes: number;
   replayEvents: number;
+  /** Host rules to enforce; undefined: no `Host` check. */
+  allowedHosts: readonly HostRule[] | undefined;
 }
 
 const statusCode = (value: number | undefined, fallback: number, key: string): number => {
@@ -72,9 +92,14 @@ function normalizeBasePath(path: string | undefined): string {
   return path.replace(/\/+$/, '');
 }
 
+/**
+ * `defaultHosts`: the rules used when `allowedHosts` is not given (the standalone server passes
+ * loopback-only when it listens on a loopback address).
+ */
 export function resolveHandlerOptions(
   options: HealthHandlerOptions,
   registryToken: string | undefined,
+  defaultHosts?: readonly HostRule[],
 ): ResolvedHandlerOptions {
   const codes = options.statusCodes ?? {};
   const token = options.adminToken ?? registryToken;
@@ -92,5 +117,6 @@ export function resolveHandlerOptions(
     snapshotIntervalMs: options.snapshotIntervalMs ?? 5_000,
     maxBufferedBytes: options.maxBufferedBytes ?? 256 * 1024,
     replayEvents: options.replayEvents ?? 1000,
+    allowedHosts: options.allowedHosts === undefined ? defaultHosts : parseAllowedHosts(options.allowedHosts),
   };
 }

@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORT } from '../config/server-address.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { log } from '../telemetry/log.js';
-import { createHealthHandler, type HealthHandler } from './handler.js';
+import { createHandler, type HealthHandler } from './handler.js';
 import type { ErrorCode } from './http-error.js';
 import type { HealthServerOptions } from './options.js';
+import { isLoopbackAddress } from './request-guard.js';
 
 export interface RunningHealthServer {
   /** `http://127.0.0.1:9465`: base URL of the endpoints and the status page. */
@@ -26,7 +27,14 @@ export async function startHealthServer(
   options: HealthServerOptions = {},
 ): Promise<RunningHealthServer> {
   const host = options.host ?? DEFAULT_SERVER_HOST;
-  const handler = createHealthHandler(registry, options);
+  // On loopback only this machine can connect, but a browser on it can be pointed here by a
+  // rebound DNS name: answer only to loopback names unless `allowedHosts` says otherwise.
+  // Listening elsewhere, the user exposed it on purpose and names it however they like.
+  const handler = createHandler(
+    registry,
+    options,
+    isLoopbackAddress(host) ? [{ kind: 'loopback' }] : undefined,
+  );
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const server = createServer({
     headersTimeout,

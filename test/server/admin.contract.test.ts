@@ -168,7 +168,7 @@ describe('odd names and paths', () => {
     const lines = await captureLog(async () => {
       // Raw bytes: Node's client would refuse them, a hostile one will not.
       const request = Buffer.concat([
-        Buffer.from('POST /health/providers/openai/reset?%1B[31m%0Afake HTTP/1.1\r\nhost: x\r\n'),
+        Buffer.from('POST /health/providers/openai/reset?%1B[31m%0Afake HTTP/1.1\r\nhost: localhost\r\n'),
         Buffer.from('authorization: Bearer nope\r\nx-forwarded-for: 1.2.3.4'),
         Buffer.from('\u2028fake line \u0085', 'utf8'),
         Buffer.from('\r\nconnection: close\r\ncontent-length: 0\r\n\r\n'),

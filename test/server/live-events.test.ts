@@ -131,7 +131,7 @@ describe('WebSocket /health/events', () => {
     const socket = connect(server.port, '127.0.0.1');
     // A hand-made handshake, then never read again: the ws client would read for us.
     socket.write(
-      'GET /health/events HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: Upgrade\r\n' +
+      'GET /health/events HTTP/1.1\r\nhost: localhost\r\nupgrade: websocket\r\nconnection: Upgrade\r\n' +
         'sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n',
     );
     await new Promise((resolve) => socket.once('data', resolve));
