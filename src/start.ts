@@ -1,7 +1,7 @@
 import type { ProviderHealthOptions, ResolvedOptions } from './config/options.js';
 import { resolveOptions } from './config/resolve.js';
 import { installInterception } from './intercept/index.js';
-import { configureRegistry } from './providers/global-registry.js';
+import { configureRegistry, peekRegistry } from './providers/global-registry.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { startHealthServer } from './server/server.js';
 import { log, logOnce } from './telemetry/log.js';
@@ -27,7 +27,7 @@ export function start(options: ProviderHealthOptions = {}): ProviderRegistry | u
   try {
     resolved = resolveOptions(options);
     if (resolved.mode === 'off') return undefined;
-    registry = configureRegistry(resolved);
+    registry = registryFor(options, resolved);
     installInterception();
   } catch (error) {
     logOnce('start', 'provider-health is disabled for this process', error);
@@ -37,10 +37,23 @@ export function start(options: ProviderHealthOptions = {}): ProviderRegistry | u
   const telemetry = startPart('telemetry', () => startTelemetry(registry));
   registry.onReject = recordRejectedSpan;
   startPart('server', () => startServer(registry, resolved, telemetry));
-  if (resolved.checkIntervalMs !== false && process.env.PROVIDER_HEALTH_CHECK_INTERVAL !== undefined) {
+  if (resolved.checkIntervalMs !== false && resolved.checkIntervalSet) {
     startPart('health checks', () => registry.startHealthMonitoring());
   }
   log('debug', 'started', { mode: resolved.mode });
+  return registry;
+}
+
+/**
+ * The preload (no options in code) keeps a registry the app's code may already hold, e.g. from a
+ * `--require ./tracing.js` that ran first: it was built from the same environment. Options in
+ * code build a new one, which takes over the callbacks and probes attached to the old one.
+ */
+function registryFor(options: ProviderHealthOptions, resolved: ResolvedOptions): ProviderRegistry {
+  const existing = peekRegistry();
+  if (existing !== undefined && Object.keys(options).length === 0) return existing;
+  const registry = configureRegistry(resolved);
+  if (existing !== undefined) registry.adoptFrom(existing);
   return registry;
 }
 

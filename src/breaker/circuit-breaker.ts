@@ -104,7 +104,7 @@ export class CircuitBreaker {
   get trialsInFlight(): number {
     return this.trialIds.length;
   }
-  /** True while held open by `forceOpen()` with no end. */
+  /** True while held open by an operator's `forceOpen()` (with or without an end). */
   get isForcedOpen(): boolean {
     return this.forced;
   }
@@ -171,7 +171,8 @@ export class CircuitBreaker {
   /** Operator action: open now; for `durationMs`, or until `reset()` when none is given. */
   forceOpen(durationMs?: number): void {
     const now = this.clock.now();
-    this.forced = durationMs === undefined;
+    // Held by an operator: a health check does not end it early, only time (if given) or reset().
+    this.forced = true;
     const openFor =
       durationMs === undefined ? Number.POSITIVE_INFINITY : checkDurationMs('durationMs', durationMs);
     // An operator's duration is exact: not stretched to the recovery timeout.

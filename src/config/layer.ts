@@ -5,7 +5,7 @@ import type { ProviderOptions, ResolvedOptions } from './options.js';
  * resolved names (`recoveryTimeoutMs`), so that merging is "first source that has it".
  * Provider options are normalised: hosts validated and lowercased, durations in milliseconds.
  */
-export interface OptionLayer extends Partial<Omit<ResolvedOptions, 'providers'>> {
+export interface OptionLayer extends Partial<Omit<ResolvedOptions, 'providers' | 'checkIntervalSet'>> {
   providers?: Map<string, ProviderOptions>;
   configFile?: string;
 }

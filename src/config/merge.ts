@@ -12,10 +12,11 @@ export function mergeLayers(layers: readonly OptionLayer[]): ResolvedOptions {
     const layer = layers.find((candidate) => candidate[key] !== undefined);
     if (layer !== undefined) resolved[key] = layer[key];
   }
-  const options = resolved as Omit<ResolvedOptions, 'providers'>;
+  const options = resolved as Omit<ResolvedOptions, 'providers' | 'checkIntervalSet'>;
   // Fresh object so that callers mutating the result cannot change the frozen default.
   const server = options.server === false ? false : { ...options.server };
-  return { ...options, server, providers: mergeProviders(layers) };
+  const checkIntervalSet = layers.some((layer) => layer.checkIntervalMs !== undefined);
+  return { ...options, server, providers: mergeProviders(layers), checkIntervalSet };
 }
 
 /** Hosts are the union over all sources; every other provider field comes from the first that sets it. */

@@ -85,6 +85,8 @@ export interface ResolvedOptions {
   server: { host: string; port: number } | false;
   adminToken: string | undefined;
   checkIntervalMs: number | false;
+  /** Whether any source set the check interval: the preload starts active checks only then. */
+  checkIntervalSet: boolean;
   checkTimeoutMs: number;
   checkFeedsBreaker: boolean;
   degradedFailureRate: number;

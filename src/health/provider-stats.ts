@@ -64,7 +64,10 @@ export class ProviderStats {
       this.lastSuccessAt = now;
       return;
     }
-    if (failed) this.failed++;
+    // Like the breaker: only outcomes that count as failures for this provider advance the count
+    // and are "the last failure"; a 400 or a 401 neither advances nor resets it.
+    if (!failed) return;
+    this.failed++;
     this.consecutiveSuccesses = 0;
     this.consecutiveFailures++;
     this.lastFailureAt = now;

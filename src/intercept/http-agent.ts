@@ -1,3 +1,4 @@
+import { errorMonitor } from 'node:events';
 import http from 'node:http';
 import { CircuitOpenError } from '../breaker/circuit-open-error.js';
 import { REJECTED } from '../breaker/circuit-state.js';
@@ -92,23 +93,46 @@ function watch(req: http.ClientRequest, observation: RequestObservation): void {
   req.once('timeout', () => {
     observation.timedOut = true;
   });
-  req.once('error', (error) => observation.finish(error));
+  // errorMonitor, not 'error': an app without an error listener must still see its crash, as
+  // it would without the plugin.
+  req.once(errorMonitor, (error: Error) => observation.finish(error));
   let responded = false;
-  req.once('response', (res: http.IncomingMessage) => {
+  // Prepended, so that when it runs the app's own once-listener (the http.request callback) is
+  // still registered and counted below.
+  req.prependOnceListener('response', (res: http.IncomingMessage) => {
     responded = true;
     observation.onResponseStart(res.statusCode ?? 0, () => headersFromRecord(res.headers));
     if (observation.capturingBody) captureBody(res, observation);
-    res.once('error', (error) => observation.finish(error));
-    res.once('close', () =>
-      observation.finish(res.complete ? undefined : new Error('response closed before its end')),
-    );
-    // With no other 'response' listener Node would dump the body; ours must not keep it alive.
+    res.once(errorMonitor, (error: Error) => observation.finish(error));
+    res.once('close', () => {
+      if (res.complete) observation.finish();
+      // Closed early without an error of its own: the app stopped reading (destroy()), like a
+      // fetch abort. A reset mid-body arrives first as an error, through the monitor above.
+      else observation.finish(res.errored ?? abortError());
+    });
+    // With no other 'response' listener Node dumps the body; ours must not keep it alive.
     if (req.listenerCount('response') === 0) res.resume();
   });
+  observeUpgrade(req, observation);
   req.once('close', () => {
     // Closed with neither response nor error: the caller destroyed it.
     if (!responded) observation.finish(abortError());
   });
+}
+
+/**
+ * A 101 (WebSocket and other upgrades) emits 'upgrade' instead of 'response', and only when the
+ * app listens for it: Node destroys the socket otherwise. Adding a listener would change that,
+ * so the emit itself is observed.
+ */
+function observeUpgrade(req: http.ClientRequest, observation: RequestObservation): void {
+  const emit = req.emit;
+  req.emit = function observedEmit(this: http.ClientRequest, event: string | symbol, ...args: unknown[]) {
+    if (event === 'upgrade') {
+      observation.onUpgrade((args[0] as http.IncomingMessage).statusCode ?? 101);
+    }
+    return emit.call(this, event, ...args);
+  } as typeof req.emit;
 }
 
 /** Reads error bodies without consuming them: the parser pushes each chunk through `push`. */

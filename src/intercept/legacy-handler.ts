@@ -43,8 +43,7 @@ export class LegacyObservingHandler implements AnyDispatchHandler {
   }
 
   onUpgrade(statusCode: number, headers: Buffer[] | string[] | null, socket: Duplex): void {
-    this.observation.onResponseStart(statusCode, () => headersFromRecord(headers ?? []));
-    this.observation.finish();
+    this.observation.onUpgrade(statusCode);
     this.handler.onUpgrade?.(statusCode, headers, socket);
   }
 

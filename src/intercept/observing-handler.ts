@@ -22,8 +22,7 @@ export class ObservingHandler implements AnyDispatchHandler {
     headers: IncomingHttpHeaders,
     socket: Duplex,
   ): void {
-    this.observation.onResponseStart(statusCode, () => headersFromRecord(headers));
-    this.observation.finish();
+    this.observation.onUpgrade(statusCode);
     this.handler.onRequestUpgrade?.(controller, statusCode, headers, socket);
   }
 

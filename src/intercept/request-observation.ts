@@ -49,6 +49,15 @@ export class RequestObservation {
     }
   }
 
+  /** A protocol upgrade (101: WebSocket, …) succeeded: the request ends here, as a success. */
+  onUpgrade(status: number): void {
+    if (this.status === 0) {
+      this.status = status;
+      this.ttfbMs = performance.now() - this.started;
+    }
+    this.finish();
+  }
+
   get capturingBody(): boolean {
     return this.body !== undefined && this.bodyBytes < MAX_CAPTURED_BODY;
   }
@@ -70,7 +79,7 @@ export class RequestObservation {
     this.done = true;
     try {
       const durationMs = performance.now() - this.started;
-      if (error === undefined && this.status >= 200 && this.status < 400) {
+      if (error === undefined && ((this.status >= 200 && this.status < 400) || this.status === 101)) {
         this.provider.record(this.admission, 'success', this.status, durationMs, this.ttfbMs);
         return;
       }
@@ -81,13 +90,16 @@ export class RequestObservation {
         error: this.timedOut && error !== undefined ? timeoutError(error) : error,
         aborted: this.signal?.aborted === true,
       });
+      const outcome = this.looksLikeClientTimeout(result.outcome, durationMs) ? 'timeout' : result.outcome;
+      const reason =
+        outcome === result.outcome ? result.reason : 'no response headers, then aborted (client timeout)';
       this.provider.record(
         this.admission,
-        result.outcome,
+        outcome,
         this.status,
         durationMs,
         this.ttfbMs,
-        result.reason,
+        reason,
         result.retryAfterMs,
       );
     } catch (failure) {
@@ -97,6 +109,16 @@ export class RequestObservation {
         failure,
       );
     }
+  }
+
+  /**
+   * The official SDKs enforce their own `timeout` with a bare `abort()`, which looks exactly like
+   * a caller's cancel. An abort before any response header, after the request waited at least the
+   * provider's trial timeout (30 s by default), is a hang: counted as a timeout, so a provider
+   * that stops answering opens its circuit.
+   */
+  private looksLikeClientTimeout(outcome: string, durationMs: number): boolean {
+    return outcome === 'canceled' && this.status === 0 && durationMs >= this.provider.breaker.trialTimeout;
   }
 }
 

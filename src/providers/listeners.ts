@@ -19,6 +19,11 @@ export class Listeners<Args extends unknown[]> {
     if (index >= 0) this.list.splice(index, 1);
   }
 
+  /** Adds every listener of this list to `other` (a registry replaced by one with new options). */
+  copyTo(other: Listeners<Args>): void {
+    for (const listener of this.list) other.add(listener);
+  }
+
   get size(): number {
     return this.list.length;
   }

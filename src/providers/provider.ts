@@ -53,6 +53,8 @@ export class Provider {
   active = false;
   /** performance.now() of the last response whose rate-limit headers were read (see intercept/). */
   rateLimitSampledAt = Number.NEGATIVE_INFINITY;
+  /** Last announced rate-limit headroom (see telemetry/metrics/ratelimit-store.ts), NaN: never seen. */
+  rateLimits: Float64Array | undefined;
   private tripMask = 0;
   private report: HealthReport = { status: 'available', reasons: [] };
   private lastHealthAt = 0;
@@ -89,7 +91,9 @@ export class Provider {
   admit(): Admission {
     this.active = true;
     const admission = this.breaker.admit();
-    return admission === REJECTED && this.hub.mode === 'observe' ? ADMITTED : admission;
+    // Only enforce mode rejects: observe measures, and off (the preload did not start) must leave
+    // explicit calls (execute, the mollitia module) alone too.
+    return admission === REJECTED && this.hub.mode !== 'enforce' ? ADMITTED : admission;
   }
 
   /**
@@ -111,7 +115,9 @@ export class Provider {
     if (outcome === 'success') this.breaker.onSuccess(admission);
     else if (failed)
       this.breaker.onFailure(admission, detail ?? outcome, outcome === 'rate_limited' ? retryAfterMs : 0);
-    else if (outcome !== 'rejected') this.breaker.onIgnored(admission);
+    // Neither success nor failure (a 400, a cancel, a rejection further down an execute() call):
+    // a trial that ends so must still give back its slot.
+    else this.breaker.onIgnored(admission);
     if (retryAfterMs !== undefined && outcome === 'rate_limited')
       this.stats.noteRetryAfter(now + retryAfterMs);
     const observer = this.hub.onRecord;

@@ -132,6 +132,16 @@ export class ProviderRegistry implements ProviderHub {
     return result;
   }
 
+  /**
+   * Takes over what the app attached to a registry this one replaces (`start(options)` after
+   * code already called getRegistry()): status and transition callbacks, and custom probes.
+   */
+  adoptFrom(previous: ProviderRegistry): void {
+    previous.statusListeners.copyTo(this.statusListeners);
+    previous.transitionListeners.copyTo(this.transitionListeners);
+    for (const [name, probe] of previous.probes) this.setHealthProbe(name, probe);
+  }
+
   /** Registers the active health check for a provider, replacing the built-in one. */
   setHealthProbe(name: string, probe: HealthProbe): void {
     this.probes.set(this.getOrCreateProvider(name).name, probe);

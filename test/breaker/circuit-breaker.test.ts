@@ -180,3 +180,17 @@ describe('CircuitBreaker.forceOpen(durationMs)', () => {
     expect(breaker.state).toBe('half_open');
   });
 });
+
+describe("an operator's hold", () => {
+  it('is not ended early by a successful health check, timed or not', () => {
+    const clock = new ManualClock();
+    const breaker = new CircuitBreaker('openai', {}, clock);
+    breaker.forceOpen(600_000);
+    breaker.onHealthCheckSuccess();
+    expect(breaker.state).toBe('open');
+    expect(breaker.isForcedOpen).toBe(true);
+    clock.advance(600_000);
+    expect(breaker.state).toBe('half_open');
+    expect(breaker.isForcedOpen).toBe(false);
+  });
+});

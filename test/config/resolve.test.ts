@@ -32,6 +32,7 @@ describe('resolveOptions defaults', () => {
       server: { host: '127.0.0.1', port: 9465 },
       adminToken: undefined,
       checkIntervalMs: 60_000,
+      checkIntervalSet: false,
       checkTimeoutMs: 10_000,
       checkFeedsBreaker: true,
       degradedFailureRate: 0.1,
@@ -173,5 +174,16 @@ describe('active check settings', () => {
     expect(() => resolveOptions({ checkFeedsBreaker: 'sometimes' as unknown as boolean }, {})).toThrow(
       /checkFeedsBreaker="sometimes": expected true or false/,
     );
+  });
+});
+
+describe('checkIntervalSet', () => {
+  it('is true when code, environment or file set the interval (the preload then starts checks), not for an empty variable', () => {
+    expect(resolveOptions({}, {}).checkIntervalSet).toBe(false);
+    expect(resolveOptions({ checkInterval: '10s' }, {}).checkIntervalSet).toBe(true);
+    expect(resolveOptions({}, { PROVIDER_HEALTH_CHECK_INTERVAL: '30s' }).checkIntervalSet).toBe(true);
+    expect(resolveOptions({}, { PROVIDER_HEALTH_CHECK_INTERVAL: '' }).checkIntervalSet).toBe(false);
+    const file = configFile('checkInterval: 2m\n');
+    expect(resolveOptions({ configFile: file }, {}).checkIntervalSet).toBe(true);
   });
 });

@@ -25,8 +25,6 @@ const HEADERS: readonly (readonly [string, string, string, string])[] = [
   ],
 ];
 
-const store = new WeakMap<Provider, Slots>();
-
 /**
  * Keeps the rate-limit headroom a provider's response headers announced, for the
  * `ai_provider.ratelimit.*` gauges. The interceptors call it on response headers of a provider
@@ -55,19 +53,17 @@ export function ratelimitValue(
   kind: RatelimitKind,
   which: 'remaining' | 'limit',
 ): number | undefined {
-  const slots = store.get(provider);
+  const slots = provider.rateLimits;
   if (slots === undefined) return undefined;
   const value = slots[(kind === 'tokens' ? 2 : 0) + (which === 'remaining' ? REMAINING : LIMIT)] as number;
   return Number.isNaN(value) ? undefined : value;
 }
 
+// Kept on the provider, not in a module-level map: the preload (CommonJS) and an app's ESM import
+// are two copies of this module, and a request observed by one must show in the other's gauges.
 function slotsOf(provider: Provider): Slots {
-  let slots = store.get(provider);
-  if (slots === undefined) {
-    slots = new Float64Array(4).fill(Number.NaN);
-    store.set(provider, slots);
-  }
-  return slots;
+  provider.rateLimits ??= new Float64Array(4).fill(Number.NaN);
+  return provider.rateLimits;
 }
 
 function parseCount(value: string | null | undefined): number | undefined {

@@ -1,0 +1,125 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocket } from 'undici';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { installInterception, uninstallInterception } from '../../src/intercept/index.js';
+import { configureRegistry } from '../../src/providers/global-registry.js';
+import type { Provider } from '../../src/providers/provider.js';
+
+/**
+ * The interceptors installed in this process, against a real loopback server: the cases where
+ * the plugin must leave a request exactly as the app would see it without it.
+ */
+const BIG = Buffer.alloc(100_000, 'x');
+let server: http.Server;
+let wss: WebSocketServer;
+let base = '';
+let provider: Provider;
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    if (req.url === '/big') return res.end(BIG);
+    if (req.url === '/hang') return; // never answers
+    if (req.url === '/stream') {
+      res.write('first chunk');
+      const timer = setInterval(() => res.write('more'), 10);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
+    res.end('ok');
+  });
+  wss = new WebSocketServer({ server });
+  wss.on('connection', (socket) => socket.send('hello'));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  installInterception();
+});
+
+afterAll(async () => {
+  uninstallInterception();
+  wss.close();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+beforeEach(() => {
+  const registry = configureRegistry({
+    providers: { openai: { hosts: [new URL(base).host] } },
+    trialTimeout: 300,
+    server: false,
+  });
+  provider = registry.getOrCreateProvider('openai');
+});
+
+const outcomes = () =>
+  Object.fromEntries(Object.entries(provider.getHealthMetrics().outcomes).filter(([, n]) => n > 0));
+
+describe('node:http through the plugin', () => {
+  it('keeps the whole body for a caller that reads it after an await', async () => {
+    const res = await new Promise<http.IncomingMessage>((resolve) => http.get(`${base}/big`, resolve));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    let bytes = 0;
+    for await (const chunk of res) bytes += (chunk as Buffer).length;
+    expect(bytes).toBe(BIG.length);
+    expect(outcomes()).toEqual({ success: 1 });
+  });
+
+  it('counts a caller that stops reading a stream (destroy) as canceled, not a failure', async () => {
+    for (let i = 0; i < 5; i++) {
+      const res = await new Promise<http.IncomingMessage>((resolve) => http.get(`${base}/stream`, resolve));
+      await once(res, 'data');
+      res.destroy();
+      await once(res, 'close');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(outcomes()).toEqual({ canceled: 5 });
+    expect(provider.breaker.state).toBe('closed');
+  });
+
+  it('records a successful upgrade (101) as a success', async () => {
+    for (let i = 0; i < 6; i++) {
+      const req = http.get(`${base}/ws`, {
+        headers: {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        },
+      });
+      const [, socket] = (await once(req, 'upgrade')) as [http.IncomingMessage, Socket];
+      socket.destroy();
+    }
+    expect(outcomes()).toEqual({ success: 6 });
+    expect(provider.breaker.state).toBe('closed');
+  });
+});
+
+describe('fetch and undici through the plugin', () => {
+  it('records WebSocket handshakes through the global dispatcher as successes', async () => {
+    for (let i = 0; i < 6; i++) {
+      const socket = new WebSocket(`${base.replace('http', 'ws')}/ws`);
+      // undici's WebSocket is an EventTarget; events.once() waits on those too.
+      await once(socket, 'message');
+      socket.close();
+    }
+    expect(outcomes()).toEqual({ success: 6 });
+    expect(provider.breaker.state).toBe('closed');
+  });
+
+  it('treats an abort after waiting past the trial timeout with no response as a timeout (SDK timeouts), a quick one as canceled', async () => {
+    const quick = new AbortController();
+    const first = fetch(`${base}/hang`, { signal: quick.signal });
+    setTimeout(() => quick.abort(), 20);
+    await expect(first).rejects.toThrow();
+    const slow = new AbortController();
+    const second = fetch(`${base}/hang`, { signal: slow.signal });
+    setTimeout(() => slow.abort(), 400);
+    await expect(second).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(outcomes()).toEqual({ canceled: 1, timeout: 1 });
+    expect(provider.stats.lastFailureReason).toContain('no response headers');
+  });
+});
