@@ -1,10 +1,7 @@
 import { type Circuit, type CircuitFunction, Module } from 'mollitia';
-import { classify } from '../outcome/classify.js';
 import { getRegistry } from '../providers/global-registry.js';
 import type { Provider } from '../providers/provider.js';
-import { CircuitOpenError } from './circuit-open-error.js';
-import { REJECTED } from './circuit-state.js';
-import { executeScope } from './execute-scope.js';
+import { runUnderBreaker } from './run-under-breaker.js';
 
 /**
  * A provider's breaker as a mollitia module, so it composes with mollitia's Retry, Timeout and
@@ -25,26 +22,10 @@ export class ProviderBreakerModule extends Module {
   }
 
   // mollitia's Module signature uses any[] for params; unknown[] is the safe reading of it.
-  override async execute<T>(circuit: Circuit, promise: CircuitFunction, ...params: unknown[]): Promise<T> {
-    const provider = this.provider;
-    const admission = provider.admit();
-    if (admission === REJECTED) {
-      provider.record(admission, 'rejected');
-      throw new CircuitOpenError(provider.name, provider.breaker.retryAfterMs());
-    }
-    const started = performance.now();
-    // async: a function that throws synchronously must still be recorded (and free its trial slot).
-    const run = executeScope().run(provider.name, async () => promise(...params) as Promise<T>);
+  override execute<T>(circuit: Circuit, promise: CircuitFunction, ...params: unknown[]): Promise<T> {
+    const run = runUnderBreaker(this.provider, () => promise(...params) as Promise<T>);
     this.emit('execute', circuit, run, this.getExecParams(circuit, params));
-    try {
-      const value = await run;
-      provider.record(admission, 'success', 0, performance.now() - started);
-      return value;
-    } catch (error) {
-      const { outcome, reason, retryAfterMs } = classify({ error });
-      provider.record(admission, outcome, 0, performance.now() - started, -1, reason, retryAfterMs);
-      throw error;
-    }
+    return run;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Outcome } from '../outcome/outcome.js';
+import type { BodyRule, OutcomeRules } from '../outcome/rules.js';
 
 /** Where a duration may be given as `500ms`, `60s`, `1m` or a bare number of milliseconds. */
 export type DurationInput = number | string;
@@ -22,6 +23,18 @@ export interface ProviderOptions {
   tripOn?: Outcome[];
   /** Active health check: a URL to GET, or `false` for none. */
   healthCheckUrl?: string | false;
+  /**
+   * Classification rules that win over the built-in ones for this provider:
+   * `{ status: { 404: 'provider_error' }, body: [{ contains: 'capacity', outcome: 'provider_error' }], errorCodes: { EAI_AGAIN: 'timeout' } }`.
+   */
+  outcomes?: OutcomeRulesInput;
+}
+
+/** Per-provider classification rules as users write them (see src/outcome/rules.ts). */
+export interface OutcomeRulesInput {
+  status?: Record<string, Outcome>;
+  body?: BodyRule[];
+  errorCodes?: Record<string, Outcome>;
 }
 
 /** Everything a user can set, in code, in the environment or in a config file. */
@@ -66,6 +79,7 @@ export interface ResolvedProviderOptions {
   trialTimeoutMs: number;
   tripOn: Outcome[];
   healthCheckUrl: string | false;
+  rules: OutcomeRules;
 }
 
 export interface ResolvedOptions {

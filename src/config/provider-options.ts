@@ -4,6 +4,7 @@ import { parseDuration, parsePositiveDuration } from './duration.js';
 import { parseHostPattern, parseProviderName } from './host-pattern.js';
 import { childKey, plainEntries, unknownKey } from './object-entries.js';
 import type { ProviderOptions } from './options.js';
+import { parseOutcomeRules } from './outcome-rules.js';
 import { parseHealthCheckUrl, parseThreshold } from './values.js';
 
 /** `success` cannot be a failure, and the uncounted outcomes never reach the breaker's counters. */
@@ -34,6 +35,9 @@ const PROVIDER_KEYS: Readonly<Record<string, Assign>> = {
   },
   healthCheckUrl: (p, v, k, f) => {
     p.healthCheckUrl = parseHealthCheckUrl(v, k, f);
+  },
+  outcomes: (p, v, k, f) => {
+    p.outcomes = parseOutcomeRules(v, k, f);
   },
 };
 

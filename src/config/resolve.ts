@@ -6,6 +6,7 @@ import { mergeLayers } from './merge.js';
 import { normalizeOptions } from './normalize.js';
 import { childKey } from './object-entries.js';
 import type { ProviderHealthOptions, ResolvedOptions, ResolvedProviderOptions } from './options.js';
+import { toOutcomeRules } from './outcome-rules.js';
 
 /**
  * Options in code, then the environment, then the config file (named by `configFile` or
@@ -45,5 +46,6 @@ export function resolveProviderOptions(resolved: ResolvedOptions, name: string):
         : parsePositiveDuration(own.trialTimeout, `${key}.trialTimeout`),
     tripOn: [...(own?.tripOn ?? DEFAULT_TRIPPING_OUTCOMES)],
     healthCheckUrl: own?.healthCheckUrl ?? false,
+    rules: toOutcomeRules(own?.outcomes),
   };
 }

@@ -79,17 +79,26 @@ export class RequestObservation {
     this.done = true;
     try {
       const durationMs = performance.now() - this.started;
-      if (error === undefined && ((this.status >= 200 && this.status < 400) || this.status === 101)) {
+      // The common case skips classify(); a rule for a 2xx/3xx status (rare) must still apply.
+      const overridden = this.provider.config.rules.statusOverrides?.[this.status] !== undefined;
+      if (
+        error === undefined &&
+        !overridden &&
+        ((this.status >= 200 && this.status < 400) || this.status === 101)
+      ) {
         this.provider.record(this.admission, 'success', this.status, durationMs, this.ttfbMs);
         return;
       }
-      const result = classify({
-        status: this.status === 0 ? undefined : this.status,
-        headers: this.headers,
-        body: this.body === undefined ? undefined : Buffer.concat(this.body).toString('utf8'),
-        error: this.timedOut && error !== undefined ? timeoutError(error) : error,
-        aborted: this.signal?.aborted === true,
-      });
+      const result = classify(
+        {
+          status: this.status === 0 ? undefined : this.status,
+          headers: this.headers,
+          body: this.body === undefined ? undefined : Buffer.concat(this.body).toString('utf8'),
+          error: this.timedOut && error !== undefined ? timeoutError(error) : error,
+          aborted: this.signal?.aborted === true,
+        },
+        this.provider.config.rules,
+      );
       const outcome = this.looksLikeClientTimeout(result.outcome, durationMs) ? 'timeout' : result.outcome;
       const reason =
         outcome === result.outcome ? result.reason : 'no response headers, then aborted (client timeout)';

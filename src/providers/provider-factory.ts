@@ -21,6 +21,7 @@ export function buildProviderConfig(
     probePath: entry?.probePath,
     apiKeyEnv: entry?.apiKeyEnv,
     healthCheckUrl: own.healthCheckUrl,
+    rules: own.rules,
     breaker: {
       failureThreshold: own.failureThreshold,
       recoveryTimeoutMs: own.recoveryTimeoutMs,

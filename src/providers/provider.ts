@@ -22,6 +22,7 @@ import {
 } from '../health/health-status.js';
 import { ProviderStats } from '../health/provider-stats.js';
 import { OUTCOME_INDEX, type Outcome } from '../outcome/outcome.js';
+import type { OutcomeRules } from '../outcome/rules.js';
 import type { CatalogEntry } from './catalog.js';
 import type { ProviderHub } from './provider-hub.js';
 
@@ -32,6 +33,8 @@ export interface ProviderConfig {
   probePath: string | undefined;
   apiKeyEnv: string | undefined;
   healthCheckUrl: string | false;
+  /** Classification rules that win over the built-in ones (`providers.<name>.outcomes`). */
+  rules: OutcomeRules;
   breaker: BreakerOptions;
   tripOn: readonly Outcome[];
   thresholds: HealthThresholds;

@@ -61,6 +61,7 @@ describe('provider merging', () => {
       trialTimeoutMs: 30_000,
       tripOn: ['timeout'],
       healthCheckUrl: false,
+      rules: {},
     });
     expect(resolveProviderOptions(resolved, 'anthropic')).toMatchObject({
       failureThreshold: 5,
@@ -68,6 +69,7 @@ describe('provider merging', () => {
       successThreshold: 3,
       tripOn: ['provider_error', 'timeout', 'connection_error'],
       healthCheckUrl: 'http://127.0.0.1:1/health',
+      rules: {},
     });
   });
 
@@ -135,5 +137,39 @@ describe('options in code are validated like the rest', () => {
   it('never echoes an admin token given in code', () => {
     const error = configErrorFrom(() => resolveOptions({ adminToken: 'has space' }, {}));
     expect(error.message).not.toContain('has space');
+  });
+});
+
+describe('providers.<name>.outcomes', () => {
+  it('becomes the classifier rules of that provider', () => {
+    const resolved = resolveOptions(
+      {
+        providers: {
+          'my-llm': {
+            hosts: ['*.llm.internal'],
+            outcomes: {
+              status: { '404': 'provider_error' },
+              body: [{ contains: 'model is loading', outcome: 'provider_error', statuses: [400] }],
+              errorCodes: { EAI_AGAIN: 'timeout' },
+            },
+          },
+        },
+      },
+      {},
+    );
+    expect(resolveProviderOptions(resolved, 'my-llm').rules).toEqual({
+      statusOverrides: { 404: 'provider_error' },
+      bodyRules: [{ contains: 'model is loading', outcome: 'provider_error', statuses: [400] }],
+      errorCodeOverrides: { EAI_AGAIN: 'timeout' },
+    });
+  });
+
+  it.each([
+    [{ status: { '404': 'broken' } }, /providers\.openai\.outcomes\.status\["404"\]="broken": expected one of success/],
+    [{ status: { '4xx': 'provider_error' } }, /expected an HTTP status from 100 to 599/],
+    [{ body: [{ contains: '', outcome: 'timeout' }] }, /outcomes\.body\[0\]\.contains="": expected a non-empty string/],
+    [{ bodies: [] }, /unknown option providers\.openai\.outcomes\.bodies/],
+  ])('names the bad key and what is accepted: %j', (outcomes, message) => {
+    expect(() => resolveOptions({ providers: { openai: { outcomes } } } as never, {})).toThrow(message);
   });
 });

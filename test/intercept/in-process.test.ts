@@ -22,6 +22,10 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === '/big') return res.end(BIG);
     if (req.url === '/hang') return; // never answers
+    if (req.url === '/missing') {
+      res.statusCode = 404;
+      return res.end('{"error":"no such model"}');
+    }
     if (req.url === '/stream') {
       res.write('first chunk');
       const timer = setInterval(() => res.write('more'), 10);
@@ -47,7 +51,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   const registry = configureRegistry({
-    providers: { openai: { hosts: [new URL(base).host] } },
+    providers: { openai: { hosts: [new URL(base).host], outcomes: { status: { '404': 'provider_error' } } } },
     trialTimeout: 300,
     server: false,
   });
@@ -121,5 +125,14 @@ describe('fetch and undici through the plugin', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(outcomes()).toEqual({ canceled: 1, timeout: 1 });
     expect(provider.stats.lastFailureReason).toContain('no response headers');
+  });
+});
+
+describe('per-provider outcome rules', () => {
+  it('apply to intercepted requests and to execute()', async () => {
+    await (await fetch(`${base}/missing`)).text();
+    const { execute } = await import('../../src/execute.js');
+    await execute('openai', () => fetch(`${base}/missing`).then(async (r) => (await r.text(), r)));
+    expect(outcomes()).toEqual({ provider_error: 2 });
   });
 });
