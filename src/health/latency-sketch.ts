@@ -12,7 +12,7 @@ const BINS = 2 + 20 * BINS_PER_OCTAVE;
  */
 export class LatencySketch {
   private readonly slotMs: number;
-  private readonly epochs = new Float64Array(SLOTS).fill(-1);
+  private readonly epochs = new Float64Array(SLOTS).fill(Number.NEGATIVE_INFINITY);
   private readonly counts = new Uint32Array(SLOTS * BINS);
   private readonly merged = new Uint32Array(BINS);
 
@@ -50,7 +50,7 @@ export class LatencySketch {
   }
 
   clear(): void {
-    this.epochs.fill(-1);
+    this.epochs.fill(Number.NEGATIVE_INFINITY);
   }
 
   private merge(now: number): number {
