@@ -1,3 +1,4 @@
+import { PROVIDER_NAME_PATTERN } from '../providers/catalog.js';
 import { ConfigError } from './config-error.js';
 import { isHostName, splitHostPort } from './host-port.js';
 
@@ -28,12 +29,11 @@ export function parseHostPattern(value: unknown, key: string, file?: string): st
   return `${host}${port}`;
 }
 
-// Names appear in metric labels, URLs (/health/providers/{name}) and env entries; OTel's own
-// provider names (`gcp.gemini`, `aws.bedrock`) need the dot.
-const PROVIDER_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+// One alphabet for provider names everywhere (catalog.ts says why).
+const PROVIDER_NAME = PROVIDER_NAME_PATTERN;
 
 export const PROVIDER_NAME_ACCEPTED =
-  'a provider name of lowercase letters, digits, ".", "_" or "-", starting with a letter or digit, at most 63 characters';
+  'a provider name of lowercase letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64 characters';
 
 export function parseProviderName(value: unknown, key: string, file?: string): string {
   if (typeof value === 'string' && PROVIDER_NAME.test(value)) return value;

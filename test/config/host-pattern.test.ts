@@ -76,7 +76,7 @@ describe('parseProviderName', () => {
   it.each(['openai', 'my-llm', 'gcp.gemini', 'azure.ai.openai', 'a1_b'])('accepts %s', (name) => {
     expect(parseProviderName(name, 'k')).toBe(name);
   });
-  it.each(['', 'OpenAI', '-x', '.x', '__proto__', 'a b', 'a/b', 'x'.repeat(64)])('rejects %j', (name) => {
+  it.each(['', 'OpenAI', '-x', '.x', '__proto__', 'a b', 'a/b', 'x'.repeat(65)])('rejects %j', (name) => {
     expect(configErrorFrom(() => parseProviderName(name, 'k')).accepted).toContain('provider name');
   });
 });
