@@ -58,10 +58,8 @@ function observe(
     const port = Number(
       options.port ?? options.defaultPort ?? (agent as { defaultPort?: number }).defaultPort ?? 80,
     );
-    const provider = registry.providerForHost(
-      host.startsWith('[') ? host : host.includes(':') ? `[${host}]` : host,
-      port,
-    );
+    // The matcher brackets bare IPv6 hosts itself.
+    const provider = registry.providerForHost(host, port);
     if (provider !== undefined && executeScope().getStore() !== provider.name) {
       const admission = provider.admit();
       if (admission === REJECTED) {
