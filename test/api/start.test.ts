@@ -1,17 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { uninstallInterception } from '../../src/intercept/index.js';
 import { getRegistry } from '../../src/providers/global-registry.js';
 import { start } from '../../src/start.js';
 
 const REGISTRY = Symbol.for('provider-health.registry');
 const STARTED = Symbol.for('provider-health.started');
-// start() also starts telemetry: no exporter port for these tests.
-beforeEach(() => {
+// start() also starts telemetry (a tick later) and the health server: neither opens a port here.
+beforeAll(() => {
   vi.stubEnv('OTEL_METRICS_EXPORTER', 'none');
   vi.stubEnv('OTEL_TRACES_EXPORTER', 'none');
+  vi.stubEnv('PROVIDER_HEALTH_SERVER', 'off');
+});
+afterAll(async () => {
+  await new Promise((resolve) => setImmediate(resolve));
+  vi.unstubAllEnvs();
 });
 afterEach(() => {
-  vi.unstubAllEnvs();
   uninstallInterception();
   getRegistry().stopHealthMonitoring();
   delete (globalThis as Record<symbol, unknown>)[REGISTRY];

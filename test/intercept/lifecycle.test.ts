@@ -92,8 +92,14 @@ describe.each(PRELOADS)('circuit lifecycle, plugin loaded with %s', (preload) =>
       }
       // One rejection recorded per call: the SDK did not retry.
       expect(rejections.map((r) => r.rejected)).toEqual(rejections.map(() => 1));
-      // Fail-fast: the median of several rejected calls, each timed in the child.
-      expect(median(rejections.slice(1).map((r) => r.ms))).toBeLessThan(5);
+      // Fail-fast: the median of a batch of rejected calls, each timed in the child. A machine busy
+      // with other work can slow one batch; the path is slow only if three batches say so.
+      let fastestBatch = median(rejections.slice(1).map((r) => r.ms));
+      for (let batch = 0; batch < 2 && fastestBatch >= 5; batch++) {
+        const more = await call(c, 15, true);
+        fastestBatch = Math.min(fastestBatch, median(more.slice(1).map((r) => r.ms)));
+      }
+      expect(fastestBatch).toBeLessThan(5);
 
       // After the recovery timeout: three successful trials close it.
       fake.setDefault({ kind: 'ok' });
