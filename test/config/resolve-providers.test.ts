@@ -165,9 +165,15 @@ describe('providers.<name>.outcomes', () => {
   });
 
   it.each([
-    [{ status: { '404': 'broken' } }, /providers\.openai\.outcomes\.status\["404"\]="broken": expected one of success/],
+    [
+      { status: { '404': 'broken' } },
+      /providers\.openai\.outcomes\.status\["404"\]="broken": expected one of success/,
+    ],
     [{ status: { '4xx': 'provider_error' } }, /expected an HTTP status from 100 to 599/],
-    [{ body: [{ contains: '', outcome: 'timeout' }] }, /outcomes\.body\[0\]\.contains="": expected a non-empty string/],
+    [
+      { body: [{ contains: '', outcome: 'timeout' }] },
+      /outcomes\.body\[0\]\.contains="": expected a non-empty string/,
+    ],
     [{ bodies: [] }, /unknown option providers\.openai\.outcomes\.bodies/],
   ])('names the bad key and what is accepted: %j', (outcomes, message) => {
     expect(() => resolveOptions({ providers: { openai: { outcomes } } } as never, {})).toThrow(message);

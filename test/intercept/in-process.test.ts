@@ -132,7 +132,11 @@ describe('per-provider outcome rules', () => {
   it('apply to intercepted requests and to execute()', async () => {
     await (await fetch(`${base}/missing`)).text();
     const { execute } = await import('../../src/execute.js');
-    await execute('openai', () => fetch(`${base}/missing`).then(async (r) => (await r.text(), r)));
+    await execute('openai', async () => {
+      const response = await fetch(`${base}/missing`);
+      await response.text();
+      return response;
+    });
     expect(outcomes()).toEqual({ provider_error: 2 });
   });
 });
