@@ -2,16 +2,7 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { PrometheusNaming } from '../../../src/telemetry/metric-names.js';
 import { L } from '../promql.js';
-import {
-  circuitStateTimeline,
-  healthTable,
-  rejectedRate,
-  rejectedTotal,
-  transitionsPanel,
-} from './panels-breakers.js';
-import { durationHeatmap, durationQuantiles, ttfbQuantiles } from './panels-latency.js';
-import { signalPanels } from './panels-signals.js';
-import { failureRatio, rateLimitedRate, ratelimitHeadroom, requestRate } from './panels-traffic.js';
+import { addPanelRows } from './panel-rows.js';
 import { type Dashboard, finish } from './sdk.js';
 import { SCOPE, variables } from './variables.js';
 import { tpl, type View } from './view.js';
@@ -41,24 +32,10 @@ export function overview(
         .keepTime(true),
     );
   for (const variable of variables(naming, false)) board.withVariable(variable);
-  board
-    .withRow(new dashboard.RowBuilder('Breakers'))
-    .withPanel(circuitStateTimeline(v))
-    .withPanel(healthTable(v, drillDownUid))
-    .withPanel(transitionsPanel(v))
-    .withPanel(rejectedRate(v))
-    .withPanel(rejectedTotal(v))
-    .withRow(new dashboard.RowBuilder('Traffic'))
-    .withPanel(requestRate(v, [L.provider, L.outcome], `${tpl(L.provider)} ${tpl(L.outcome)}`))
-    .withPanel(failureRatio(v))
-    .withRow(new dashboard.RowBuilder('Latency'))
-    .withPanel(durationQuantiles(v))
-    .withPanel(durationHeatmap(v))
-    .withPanel(ttfbQuantiles(v))
-    .withRow(new dashboard.RowBuilder('Rate limits'))
-    .withPanel(ratelimitHeadroom(v))
-    .withPanel(rateLimitedRate(v))
-    .withRow(new dashboard.RowBuilder('Alert signals'));
-  for (const panel of signalPanels(v)) board.withPanel(panel);
+  addPanelRows(board, v, {
+    breakerRowTitle: 'Breakers',
+    healthLinkUid: drillDownUid,
+    requestSplit: { labels: [L.provider, L.outcome], legend: `${tpl(L.provider)} ${tpl(L.outcome)}` },
+  });
   return finish(board);
 }

@@ -1,19 +1,6 @@
-import { createServer } from 'node:net';
-
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A port free on 127.0.0.1 right now; released for the process that will listen on it. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../support/free-port.js';
 
 /** Thrown inside a wait loop to stop waiting at once: a process died, nothing will change. */
 export class FatalError extends Error {}
