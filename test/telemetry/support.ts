@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:net';
 import {
   AggregationTemporality,
   type CollectionResult,
