@@ -10,6 +10,7 @@ import { createFalClient } from '@fal-ai/client';
 import OpenAI from 'openai';
 import { pickHealthy } from 'provider-health';
 import { falRequestMiddleware } from '../fake-provider/index.js';
+import { emptyTraffic } from './terminal-view.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -24,15 +25,7 @@ const fal = createFalClient({
   requestMiddleware: falRequestMiddleware(env('DEMO_FAL_URL')),
 });
 
-const traffic = {
-  openai: 0,
-  anthropic: 0,
-  chatFailed: 0,
-  summariesOk: 0,
-  summariesFailed: 0,
-  falOk: 0,
-  falFailed: 0,
-};
+const traffic = emptyTraffic();
 
 async function askOpenAI(): Promise<void> {
   const stream = await openai.chat.completions.create({

@@ -10,9 +10,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { type FakeProvider, runTimeline, startFakeProvider } from '../fake-provider/index.js';
+import { type FakeProvider, freePort, runTimeline, startFakeProvider } from '../fake-provider/index.js';
 import { parseArgs, USAGE } from './args.js';
-import { freePort } from './ports.js';
 import { type DemoProvider, SCENARIO, SCENARIO_SECONDS, timing } from './scenario.js';
 import { followEvents } from './sse-client.js';
 import { type ProviderRow, TerminalView, type Traffic } from './terminal-view.js';

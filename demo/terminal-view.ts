@@ -24,6 +24,19 @@ export interface Traffic {
   falFailed: number;
 }
 
+/** What the demo client counts, all zero: the client starts from it and the view shows it until the first report. */
+export function emptyTraffic(): Traffic {
+  return {
+    openai: 0,
+    anthropic: 0,
+    chatFailed: 0,
+    summariesOk: 0,
+    summariesFailed: 0,
+    falOk: 0,
+    falFailed: 0,
+  };
+}
+
 const COLORS: Record<string, string> = {
   available: '\x1b[32m',
   closed: '\x1b[32m',
@@ -39,15 +52,7 @@ const MAX_LOG_LINES = 12;
 
 export class TerminalView {
   private rows: ProviderRow[] = [];
-  private traffic: Traffic = {
-    openai: 0,
-    anthropic: 0,
-    chatFailed: 0,
-    summariesOk: 0,
-    summariesFailed: 0,
-    falOk: 0,
-    falFailed: 0,
-  };
+  private traffic: Traffic = emptyTraffic();
   private readonly log: string[] = [];
   private lastSummary = 0;
 

@@ -1,4 +1,5 @@
 export { type FalRequestConfig, falRequestMiddleware } from './fal-client.js';
+export { freePort } from './free-port.js';
 export type { FakeProvider, FakeProviderOptions } from './options.js';
 export { startFakeProvider } from './server.js';
 export { runTimeline, type TimelineOptions, type TimelineStep } from './timeline.js';

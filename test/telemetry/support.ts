@@ -32,4 +32,4 @@ export function metricNamed(all: MetricData[], name: string): MetricData {
   return found;
 }
 
-export { freePort } from '../support/free-port.js';
+export { freePort } from '../../fake-provider/free-port.js';

@@ -1,6 +1,6 @@
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export { freePort } from '../../support/free-port.js';
+export { freePort } from '../../../fake-provider/free-port.js';
 
 /** Thrown inside a wait loop to stop waiting at once: a process died, nothing will change. */
 export class FatalError extends Error {}

@@ -113,6 +113,19 @@ function fal() {
   );
 }
 
+/** Node's global fetch and undici 7's fetch take the same call and give the same Response. */
+function fetchClient(target: Target, fetchImpl: typeof fetch): Client {
+  return async ({ signal }) => {
+    const res = await fetchImpl(requestUrl(target), {
+      method: 'POST',
+      body: BODY,
+      headers: JSON_HEADERS,
+      signal,
+    });
+    return { status: res.status, headers: plainHeaders(res.headers), body: await parse(await res.text()) };
+  };
+}
+
 export function client(name: string, target: Target): Client {
   switch (name) {
     case 'openai-sdk':
@@ -145,33 +158,9 @@ export function client(name: string, target: Target): Client {
         return { status: 200, body: result.requestId };
       };
     case 'fetch':
-      return async ({ signal }) => {
-        const res = await fetch(requestUrl(target), {
-          method: 'POST',
-          body: BODY,
-          headers: JSON_HEADERS,
-          signal,
-        });
-        return {
-          status: res.status,
-          headers: plainHeaders(res.headers),
-          body: await parse(await res.text()),
-        };
-      };
+      return fetchClient(target, fetch);
     case 'undici-fetch':
-      return async ({ signal }) => {
-        const res = await undici.fetch(requestUrl(target), {
-          method: 'POST',
-          body: BODY,
-          headers: JSON_HEADERS,
-          signal,
-        });
-        return {
-          status: res.status,
-          headers: plainHeaders(res.headers),
-          body: await parse(await res.text()),
-        };
-      };
+      return fetchClient(target, undici.fetch as unknown as typeof fetch);
     case 'undici-request':
       return async ({ signal }) => {
         const res = await undici.request(requestUrl(target), {

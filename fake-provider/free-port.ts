@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 
-/** A port free on 127.0.0.1 right now (the OS picks it; we release it for the child to take). */
+/** A port free on 127.0.0.1 right now (the OS picks it; released for the process that will listen on it). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
