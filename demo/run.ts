@@ -49,12 +49,20 @@ async function main(): Promise<void> {
     '  Ctrl-C stops everything',
   ]);
 
-  const stopTimelines = playScenario(fakes, time.speed, (label) => view.event(`scenario: ${label}`));
+  // The scenario starts once the service reports its first traffic: its start-up (SDK imports,
+  // a slow machine) must not eat the first outage of the timeline.
+  let stopTimelines = (): void => undefined;
+  let playing = false;
   const client = startClient(fakes, healthPort, metricsPort, time);
   createInterface({ input: client.stdout as NodeJS.ReadableStream }).on('line', (line) => {
     try {
       const message = JSON.parse(line) as { type?: string } & Traffic;
-      if (message.type === 'traffic') view.setTraffic(message);
+      if (message.type !== 'traffic') return;
+      view.setTraffic(message);
+      if (!playing) {
+        playing = true;
+        stopTimelines = playScenario(fakes, time.speed, (label) => view.event(`scenario: ${label}`));
+      }
     } catch {
       // Not ours.
     }
