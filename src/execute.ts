@@ -1,4 +1,4 @@
-import { runUnderBreaker } from './breaker/run-under-breaker.js';
+import { runUnderBreaker } from './gate/run-under-breaker.js';
 import { getRegistry } from './providers/global-registry.js';
 import type { Provider } from './providers/provider.js';
 
@@ -9,6 +9,7 @@ import type { Provider } from './providers/provider.js';
  * Requests `fn` makes to that provider are not admitted or recorded a second time.
  */
 export function execute<T>(provider: string | Provider, fn: () => Promise<T> | T): Promise<T> {
-  const target = typeof provider === 'string' ? getRegistry().getOrCreateProvider(provider) : provider;
-  return runUnderBreaker(target, fn);
+  const registry = getRegistry();
+  const target = typeof provider === 'string' ? registry.getOrCreateProvider(provider) : provider;
+  return runUnderBreaker(registry, target, fn);
 }

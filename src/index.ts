@@ -7,32 +7,38 @@
 import type { CircuitBreaker } from './breaker/circuit-breaker.js';
 import { getRegistry } from './providers/global-registry.js';
 import type { Provider } from './providers/provider.js';
-import type { StatusCallback } from './providers/provider-hub.js';
+import type { StatusCallback } from './providers/registry.js';
 
 export type { BreakerOptions } from './breaker/breaker-options.js';
 export { CircuitBreaker } from './breaker/circuit-breaker.js';
 export { CircuitOpenError, getCircuitOpenError, isCircuitOpenError } from './breaker/circuit-open-error.js';
 export type { Admission, CircuitState, TransitionEvent, TransitionReason } from './breaker/circuit-state.js';
 export { ADMITTED, REJECTED } from './breaker/circuit-state.js';
-export { ProviderBreakerModule, providerBreaker } from './breaker/mollitia-module.js';
+export type { HealthCheckResult, HealthProbe } from './checks/health-check.js';
 export { ConfigError, isConfigError } from './config/config-error.js';
 export type { Mode, ProviderHealthOptions, ProviderOptions, RejectWith } from './config/options.js';
 export { execute } from './execute.js';
-export type { HealthCheckResult, HealthProbe } from './health/health-check.js';
 export {
   type HealthMetrics,
   healthMetricsToJson,
   type ProviderHealthSnapshot,
 } from './health/health-metrics.js';
 export type { HealthReason, HealthReport, HealthStatus } from './health/health-status.js';
+export { ProviderBreakerModule, providerBreaker } from './mollitia-module.js';
 export { type ClassifyInput, classify } from './outcome/classify.js';
 export { type Classification, OUTCOMES, type Outcome } from './outcome/outcome.js';
 export { pickHealthy } from './pick-healthy.js';
 export { CATALOG, type CatalogEntry } from './providers/catalog.js';
 export { configureRegistry, getRegistry } from './providers/global-registry.js';
 export { Provider, type ProviderConfig } from './providers/provider.js';
-export type { RecordObserver, StatusCallback } from './providers/provider-hub.js';
-export { type HealthMonitor, ProviderRegistry } from './providers/registry.js';
+export type {
+  ProviderEventMap,
+  ProviderEventName,
+  RecordedRequest,
+  RejectedRequest,
+  StatusEvent,
+} from './providers/provider-events.js';
+export { type HealthMonitor, ProviderRegistry, type StatusCallback } from './providers/registry.js';
 export { ATTR, METRICS, prometheusName } from './telemetry/metric-names.js';
 
 /** A provider by name or alias (`openai`, `anthropic`, `fal.ai`, …); undefined if unknown. */
@@ -41,7 +47,7 @@ export function getProvider(name: string): Provider | undefined {
 }
 
 /**
- * The product specification's `healthMonitor`, bound to the process-wide registry:
+ * `healthMonitor` (docs/design.md, "Public API"), bound to the process-wide registry:
  * `healthMonitor.getOrCreateBreaker('openai').failureThreshold = 3`.
  */
 export const healthMonitor = {

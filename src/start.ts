@@ -1,12 +1,11 @@
+import { log, logOnce, setLogLevel } from './common/log.js';
 import type { ProviderHealthOptions, ResolvedOptions } from './config/options.js';
 import { resolveOptions } from './config/resolve.js';
 import { installInterception } from './intercept/index.js';
 import { configureRegistry, peekRegistry } from './providers/global-registry.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { startHealthServer } from './server/server.js';
-import { log, logOnce } from './telemetry/log.js';
 import { startTelemetry, type TelemetryHandle } from './telemetry/otel-setup.js';
-import { recordRejectedSpan } from './telemetry/tracing/rejected-span.js';
 
 const STARTED = Symbol.for('provider-health.started');
 type GlobalWithStarted = typeof globalThis & { [STARTED]?: ProviderRegistry | null };
@@ -26,6 +25,7 @@ export function start(options: ProviderHealthOptions = {}): ProviderRegistry | u
   let registry: ProviderRegistry;
   try {
     resolved = resolveOptions(options);
+    setLogLevel(resolved.logLevel);
     if (resolved.mode === 'off') return undefined;
     registry = registryFor(options, resolved);
     installInterception();
@@ -35,7 +35,6 @@ export function start(options: ProviderHealthOptions = {}): ProviderRegistry | u
   }
   holder[STARTED] = registry;
   const telemetry = startPart('telemetry', () => startTelemetry(registry));
-  registry.onReject = recordRejectedSpan;
   startPart('server', () => startServer(registry, resolved, telemetry));
   if (resolved.checkIntervalMs !== false && resolved.checkIntervalSet) {
     startPart('health checks', () => registry.startHealthMonitoring());

@@ -1,6 +1,6 @@
 /**
  * A million recorded requests must leave the heap (after gc) where it started: every stat is
- * fixed-size (counters, ten window buckets, a 1,024-entry latency ring).
+ * fixed-size (counters, ten window slots, a windowed latency histogram).
  * Run: node --expose-gc --import tsx bench/core/memory.ts
  */
 import { resolveOptions } from '../../src/config/resolve.js';

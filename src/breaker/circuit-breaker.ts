@@ -1,4 +1,4 @@
-import { type BreakerClock, systemClock } from './breaker-clock.js';
+import { type Clock, systemClock, wallTimeOf } from '../common/clock.js';
 import {
   type BreakerOptions,
   checkDurationMs,
@@ -22,7 +22,7 @@ type StateCode = typeof CLOSED | typeof OPEN | typeof HALF_OPEN;
 const STATE_NAMES: readonly CircuitState[] = ['closed', 'open', 'half_open'];
 
 /**
- * One provider's circuit, the single source of truth for its state (DESIGN.md, "Breaker semantics"):
+ * One provider's circuit, the single source of truth for its state (docs/design.md, "Breaker semantics"):
  *
  *   CLOSED    -> OPEN       after `failureThreshold` consecutive failures
  *   OPEN      -> HALF_OPEN  after `recoveryTimeoutMs` (or a successful active health check)
@@ -34,9 +34,6 @@ const STATE_NAMES: readonly CircuitState[] = ['closed', 'open', 'half_open'];
  * Admission is synchronous; on the closed path it is one comparison and allocates nothing.
  */
 export class CircuitBreaker {
-  /** Called on every transition; set by the owning provider, which fans out to listeners. */
-  onTransition: ((event: TransitionEvent) => void) | undefined;
-
   private code: StateCode = CLOSED;
   private failures = 0;
   private successes = 0;
@@ -54,7 +51,9 @@ export class CircuitBreaker {
   constructor(
     readonly provider: string,
     options: Partial<BreakerOptions> = {},
-    private readonly clock: BreakerClock = systemClock,
+    private readonly clock: Clock = systemClock,
+    /** The owner's hook for every transition (the provider, which publishes it on the event surface). */
+    private readonly onTransition?: (event: TransitionEvent) => void,
   ) {
     const merged = { ...DEFAULT_BREAKER_OPTIONS, ...options };
     this._failureThreshold = checkPositiveInteger('failureThreshold', merged.failureThreshold);
@@ -115,9 +114,11 @@ export class CircuitBreaker {
     return Math.max(0, this.retryAt - now);
   }
 
-  /** Epoch ms of the next trial while open, else undefined. */
+  /** Wall time (epoch ms) of the next trial while open, else undefined (also while held open). */
   get nextTrialAt(): number | undefined {
-    return this.code === OPEN && Number.isFinite(this.retryAt) ? this.retryAt : undefined;
+    return this.code === OPEN && Number.isFinite(this.retryAt)
+      ? wallTimeOf(this.clock, this.retryAt)
+      : undefined;
   }
 
   admit(): Admission {
@@ -254,7 +255,8 @@ export class CircuitBreaker {
       from: STATE_NAMES[from] as CircuitState,
       to: STATE_NAMES[to] as CircuitState,
       reason,
-      at: now,
+      at: wallTimeOf(this.clock, now),
+      nextTrialAt: to === OPEN ? this.nextTrialAt : undefined,
     };
     if (detail !== undefined) event.detail = detail;
     listener(event);

@@ -19,6 +19,8 @@ export interface TransitionEvent {
   reason: TransitionReason;
   /** Wall-clock time of the transition, ms since the epoch. */
   at: number;
+  /** Wall-clock time of the next half-open trial when the circuit opened; undefined otherwise or while held open. */
+  nextTrialAt: number | undefined;
   /** Short description of the failure that caused it, when one did. */
   detail?: string;
 }

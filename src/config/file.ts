@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './config-error.js';
-import type { OptionLayer } from './layer.js';
-import { normalizeOptions } from './normalize.js';
+import { normalizeOptions } from './layers.js';
+import type { OptionLayer } from './option-table.js';
 
 /**
  * Reads and validates a JSON or YAML config file (same shape as ProviderHealthOptions, without

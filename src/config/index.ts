@@ -1,11 +1,17 @@
 export { ConfigError, type ConfigErrorDetails, isConfigError } from './config-error.js';
-export { DEFAULT_OPTIONS, MODES, REJECT_WITH } from './defaults.js';
 export { DURATION_ACCEPTED, MAX_DURATION_MS, parseDuration, parsePositiveDuration } from './duration.js';
-export { ENV_VARS, type Env, readEnvOptions } from './env.js';
 export { loadConfigFile } from './file.js';
 export { parseHostPattern, parseProviderName } from './host-pattern.js';
-export type { OptionLayer } from './layer.js';
-export { normalizeOptions } from './normalize.js';
+export { type Env, mergeLayers, normalizeOptions, readEnvOptions } from './layers.js';
+export {
+  DEFAULT_OPTIONS,
+  ENV_VARS,
+  MODES,
+  OPTION_TABLE,
+  type OptionLayer,
+  type OptionSpec,
+  REJECT_WITH,
+} from './option-table.js';
 export type {
   DurationInput,
   Mode,

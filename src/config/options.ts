@@ -1,3 +1,4 @@
+import type { LogLevel } from '../common/log.js';
 import type { Outcome } from '../outcome/outcome.js';
 import type { BodyRule, OutcomeRules } from '../outcome/rules.js';
 
@@ -68,6 +69,8 @@ export interface ProviderHealthOptions {
   degradedLatency?: DurationInput;
   /** Sliding window for "recent" stats. @default '5m' */
   statsWindow?: DurationInput;
+  /** The plugin's own log lines on stderr. @default 'info' */
+  logLevel?: LogLevel;
 }
 
 /** Options after resolution: every value present, durations in milliseconds. */
@@ -106,4 +109,5 @@ export interface ResolvedOptions {
   degradedFailureRate: number;
   degradedLatencyMs: number;
   statsWindowMs: number;
+  logLevel: LogLevel;
 }

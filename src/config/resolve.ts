@@ -1,9 +1,7 @@
 import { DEFAULT_TRIPPING_OUTCOMES } from '../outcome/outcome.js';
 import { parseDuration, parsePositiveDuration } from './duration.js';
-import { type Env, readEnvOptions } from './env.js';
 import { loadConfigFile } from './file.js';
-import { mergeLayers } from './merge.js';
-import { normalizeOptions } from './normalize.js';
+import { type Env, mergeLayers, normalizeOptions, readEnvOptions } from './layers.js';
 import { childKey } from './object-entries.js';
 import type { ProviderHealthOptions, ResolvedOptions, ResolvedProviderOptions } from './options.js';
 import { toOutcomeRules } from './outcome-rules.js';

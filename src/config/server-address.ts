@@ -1,5 +1,5 @@
+import { isHostName, splitHostPort } from '../common/host.js';
 import { ConfigError } from './config-error.js';
-import { isHostName, splitHostPort } from './host-port.js';
 
 export interface ServerAddress {
   /** Ready for `server.listen(port, host)`: IPv6 without brackets. */

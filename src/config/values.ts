@@ -1,4 +1,11 @@
-import { ConfigError, isConfigError, REDACTED } from './config-error.js';
+import { ConfigError, REDACTED } from './config-error.js';
+
+/**
+ * Value parsers shared by every source. Each takes what a user may have written (a number or
+ * its text from the environment, a YAML scalar) and either returns the value or throws one
+ * ConfigError naming the key, the value as given and what is accepted.
+ */
+export type Parse<T> = (value: unknown, key: string, file?: string) => T;
 
 export function parseEnum<T extends string>(
   value: unknown,
@@ -10,7 +17,6 @@ export function parseEnum<T extends string>(
   throw new ConfigError({ key, value, accepted: `one of ${choices.join(', ')}`, file });
 }
 
-/** Failure and success thresholds: a count of consecutive requests, so at least one. */
 /** `true`/`false`, also as text (`true`, `false`, `1`, `0`, `yes`, `no`) from the environment. */
 export function parseBoolean(value: unknown, key: string, file?: string): boolean {
   if (typeof value === 'boolean') return value;
@@ -20,6 +26,7 @@ export function parseBoolean(value: unknown, key: string, file?: string): boolea
   throw new ConfigError({ key, value, accepted: 'true or false', file });
 }
 
+/** Failure and success thresholds: a count of consecutive requests, so at least one. */
 export function parseThreshold(value: unknown, key: string, file?: string): number {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) return value;
   throw new ConfigError({ key, value, accepted: 'an integer of at least 1', file });
@@ -56,18 +63,4 @@ export function parseHealthCheckUrl(value: unknown, key: string, file?: string):
     if (protocol === 'http:' || protocol === 'https:') return value;
   }
   throw new ConfigError({ key, value, accepted: 'an http(s) URL, or false for no active check', file });
-}
-
-/**
- * Env values are text: read a number (`5`, `0.25`) before validating, but report the text as
- * written, not the number it became (`99999999999999999999` would print as 100000000000000000000).
- */
-export function parseNumericText<T>(text: string, parse: (value: unknown, key: string) => T, key: string): T {
-  const numeric = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text) ? Number(text) : text;
-  try {
-    return parse(numeric, key);
-  } catch (error) {
-    if (isConfigError(error)) throw new ConfigError({ key, value: text, accepted: error.accepted });
-    throw error;
-  }
 }

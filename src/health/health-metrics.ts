@@ -1,4 +1,5 @@
 import type { CircuitState } from '../breaker/circuit-state.js';
+import { type Clock, wallTimeOf } from '../common/clock.js';
 import { OUTCOMES, type Outcome } from '../outcome/outcome.js';
 import type { HealthReason, HealthStatus } from './health-status.js';
 import type { ProviderStats } from './provider-stats.js';
@@ -27,7 +28,7 @@ export interface HealthMetrics {
 export interface ProviderHealthSnapshot {
   name: string;
   status: HealthStatus;
-  reasons: HealthReason[];
+  reasons: readonly HealthReason[];
   circuitState: CircuitState;
   /** Seconds until the next half-open trial while open; null otherwise or while held open. */
   nextTrialIn: number | null;
@@ -35,10 +36,12 @@ export interface ProviderHealthSnapshot {
 }
 
 const seconds = (ms: number | undefined): number | null => (ms === undefined ? null : ms / 1000);
-const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
-export function buildHealthMetrics(stats: ProviderStats, now: number): HealthMetrics {
-  const recent = stats.recentCounts(now);
+/** `now` and the stats' times are on `clock`'s monotonic scale; dates are shown as wall time. */
+export function buildHealthMetrics(stats: ProviderStats, clock: Clock, now: number): HealthMetrics {
+  const iso = (ms: number): string | null =>
+    Number.isNaN(ms) ? null : new Date(wallTimeOf(clock, ms)).toISOString();
+  const recent = stats.recent.counts(now);
   const counted = stats.counted;
   const outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, stats.count(o)])) as Record<Outcome, number>;
   return {
@@ -61,7 +64,7 @@ export function buildHealthMetrics(stats: ProviderStats, now: number): HealthMet
   };
 }
 
-/** The JSON form of the product specification: snake_case keys. */
+/** The JSON form of docs/design.md "Health endpoints": snake_case keys. */
 export function healthMetricsToJson(metrics: HealthMetrics): Record<string, unknown> {
   return {
     total_requests: metrics.totalRequests,

@@ -6,8 +6,8 @@ export type HealthStatus = 'available' | 'degraded' | 'unavailable';
 export type HealthReason = 'circuit_open' | 'circuit_half_open' | 'failure_rate' | 'rate_limited' | 'latency';
 
 export interface HealthReport {
-  status: HealthStatus;
-  reasons: HealthReason[];
+  readonly status: HealthStatus;
+  readonly reasons: readonly HealthReason[];
 }
 
 export interface HealthThresholds {
@@ -21,31 +21,60 @@ export interface HealthThresholds {
 
 export const MIN_REQUESTS_FOR_RATE = 5;
 
-/** DESIGN.md "Health status": open is unavailable; half-open or a closed circuit with trouble is degraded. */
+// One bit a reason, in the order reports list them.
+const REASONS: readonly HealthReason[] = [
+  'circuit_open',
+  'circuit_half_open',
+  'failure_rate',
+  'rate_limited',
+  'latency',
+];
+const OPEN = 1;
+const HALF_OPEN = 2;
+const FAILURE_RATE = 4;
+const RATE_LIMITED = 8;
+const LATENCY = 16;
+
+// Reports are immutable and shared: one per combination of reasons, built on first use, so
+// evaluating health on every failure allocates nothing.
+const reports: HealthReport[] = [];
+
+function reportFor(mask: number): HealthReport {
+  let report = reports[mask];
+  if (report === undefined) {
+    const reasons = Object.freeze(REASONS.filter((_, bit) => (mask >> bit) & 1));
+    const status: HealthStatus = mask & OPEN ? 'unavailable' : mask === 0 ? 'available' : 'degraded';
+    report = Object.freeze({ status, reasons });
+    reports[mask] = report;
+  }
+  return report;
+}
+
+export const AVAILABLE: HealthReport = reportFor(0);
+
+/**
+ * docs/design.md "Health status": open is unavailable; half-open or a closed circuit with trouble
+ * is degraded. O(1): the recent window keeps running totals and the latency sketch counts the
+ * samples under the latency threshold as they arrive.
+ */
 export function computeHealth(
   circuit: CircuitState,
   stats: ProviderStats,
   thresholds: HealthThresholds,
   now: number,
 ): HealthReport {
-  if (circuit === 'open') return { status: 'unavailable', reasons: ['circuit_open'] };
-  const reasons: HealthReason[] = circuit === 'half_open' ? ['circuit_half_open'] : [];
-  const recent = stats.recentCounts(now);
-  if (recent.total >= thresholds.minRequests) {
-    if (recent.failed / recent.total >= thresholds.degradedFailureRate) reasons.push('failure_rate');
-    if (recent.rateLimited / recent.total >= thresholds.degradedFailureRate || stats.rateLimitedUntil > now) {
-      reasons.push('rate_limited');
-    }
-  } else if (stats.rateLimitedUntil > now) {
-    reasons.push('rate_limited');
+  if (circuit === 'open') return reportFor(OPEN);
+  let mask = circuit === 'half_open' ? HALF_OPEN : 0;
+  const recent = stats.recent;
+  recent.advance(now);
+  const total = recent.total;
+  if (total >= thresholds.minRequests) {
+    if (recent.failed / total >= thresholds.degradedFailureRate) mask |= FAILURE_RATE;
+    if (recent.rateLimited / total >= thresholds.degradedFailureRate) mask |= RATE_LIMITED;
   }
-  const p95 = stats.latencies.percentile(0.95, now);
-  if (
-    p95 !== undefined &&
-    stats.latencies.count(now) >= thresholds.minRequests &&
-    p95 > thresholds.degradedLatencyMs
-  ) {
-    reasons.push('latency');
-  }
-  return { status: reasons.length === 0 ? 'available' : 'degraded', reasons };
+  if (stats.rateLimitedUntil > now) mask |= RATE_LIMITED;
+  const latencies = stats.latencies;
+  latencies.setThreshold(thresholds.degradedLatencyMs);
+  if (latencies.count(now) >= thresholds.minRequests && latencies.exceeds(0.95, now)) mask |= LATENCY;
+  return reportFor(mask);
 }

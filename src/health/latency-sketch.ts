@@ -1,46 +1,96 @@
-const SLOTS = 10;
+import { endianness } from 'node:os';
+import { TimeSlots } from './time-slots.js';
+
 const MIN_MS = 0.5;
-// Eight bins an octave: each bin spans ~9%, so a percentile read from a bin's geometric middle
-// is within ~4.5% of the true value. 20 octaves from 0.5 ms reach ~524 s.
-const BINS_PER_OCTAVE = 8;
-const BINS = 2 + 20 * BINS_PER_OCTAVE;
+const OCTAVES = 20; // from 0.5 ms to ~524 s
+const SUB_BITS = 4;
+const SUBS = 1 << SUB_BITS;
+// Bin 0 holds everything up to MIN_MS, then sixteen linear bins an octave, then one overflow bin.
+const BINS = 2 + OCTAVES * SUBS;
+
+// The bin is read off the double's exponent and top mantissa bits: no Math.log2 on the record path.
+const float = new Float64Array(1);
+const words = new Uint32Array(float.buffer);
+const HIGH_WORD = endianness() === 'LE' ? 1 : 0;
+
+export function binOf(durationMs: number): number {
+  const x = durationMs * (1 / MIN_MS);
+  if (!(x > 1)) return 0;
+  float[0] = x;
+  const high = words[HIGH_WORD] as number;
+  const octave = (high >>> 20) - 1023;
+  if (octave >= OCTAVES) return BINS - 1;
+  return 1 + octave * SUBS + ((high >>> (20 - SUB_BITS)) & (SUBS - 1));
+}
+
+/** Middle of a bin, in ms: within 1/32 (~3%) of anything that fell into it. */
+function middleOf(bin: number): number {
+  if (bin === 0) return MIN_MS;
+  if (bin >= BINS - 1) return MIN_MS * 2 ** OCTAVES;
+  const octave = Math.floor((bin - 1) / SUBS);
+  const sub = (bin - 1) % SUBS;
+  return MIN_MS * 2 ** octave * (1 + (sub + 0.5) / SUBS);
+}
 
 /**
- * Response times over a sliding time window (the stats window), as log-scale histograms in
- * ten time slots: fixed memory, O(1) per record, and percentiles of recent traffic only, so a
- * provider that was slow an hour ago does not look slow now. Reads merge the live slots.
+ * Response times over a sliding time window (the stats window), as log-linear histograms in ten
+ * time slots: fixed memory, O(1) per record, and percentiles of recent traffic only, so a provider
+ * that was slow an hour ago does not look slow now. A running merge of the live slots makes a
+ * percentile read one pass over the bins, and "is the p-quantile above a threshold" (what health
+ * asks on every failure) a comparison of two counts.
  */
 export class LatencySketch {
-  private readonly slotMs: number;
-  private readonly epochs = new Float64Array(SLOTS).fill(Number.NEGATIVE_INFINITY);
-  private readonly counts = new Uint32Array(SLOTS * BINS);
-  private readonly merged = new Uint32Array(BINS);
+  private readonly slots: TimeSlots;
+  // Allocated at the first sample: most catalog providers never see traffic.
+  private counts: Uint32Array | undefined;
+  private readonly merged = new Float64Array(BINS);
+  private readonly belowBySlot = new Uint32Array(TimeSlots.COUNT);
+  private total = 0;
+  private below = 0;
+  private thresholdBin = BINS;
+  private thresholdMs = Number.POSITIVE_INFINITY;
 
-  constructor(readonly windowMs: number) {
-    this.slotMs = Math.max(1, windowMs / SLOTS);
+  /** A window of its own, or a share of the slots of a provider's stats (one clock step for all). */
+  constructor(window: number | TimeSlots) {
+    this.slots = typeof window === 'number' ? new TimeSlots(window) : window;
+    this.slots.onExpire((slot) => this.expire(slot));
   }
 
   record(durationMs: number, now: number): void {
-    const epoch = Math.floor(now / this.slotMs);
-    const slot = epoch % SLOTS;
-    if (this.epochs[slot] !== epoch) {
-      this.epochs[slot] = epoch;
-      this.counts.fill(0, slot * BINS, (slot + 1) * BINS);
-    }
-    const index = slot * BINS + binOf(durationMs);
+    this.recordIn(this.slots.slotFor(now), durationMs);
+  }
+
+  /** Records into a slot `slotFor()` of the shared slots gave; -1 (too old) counts nowhere. */
+  recordIn(slot: number, durationMs: number): void {
+    this.recordBin(slot, binOf(durationMs));
+  }
+
+  /** The same, with the bin already computed (`binOf`): the record path passes only small integers. */
+  recordBin(slot: number, bin: number): void {
+    if (slot < 0) return;
+    this.counts ??= new Uint32Array(TimeSlots.COUNT * BINS);
+    const index = slot * BINS + bin;
     this.counts[index] = (this.counts[index] as number) + 1;
+    this.merged[bin] = (this.merged[bin] as number) + 1;
+    this.total++;
+    if (bin < this.thresholdBin) {
+      this.belowBySlot[slot] = (this.belowBySlot[slot] as number) + 1;
+      this.below++;
+    }
   }
 
   /** Samples in the window. */
   count(now: number): number {
-    return this.merge(now);
+    this.slots.advance(now);
+    return this.total;
   }
 
   /** `q` in [0, 1], nearest rank over the window; undefined when the window is empty. */
   percentile(q: number, now: number): number | undefined {
-    const total = this.merge(now);
+    this.slots.advance(now);
+    const total = this.total;
     if (total === 0) return undefined;
-    const rank = Math.min(total, Math.max(1, Math.ceil(q * total)));
+    const rank = rankOf(q, total);
     let seen = 0;
     for (let bin = 0; bin < BINS; bin++) {
       seen += this.merged[bin] as number;
@@ -49,35 +99,54 @@ export class LatencySketch {
     return middleOf(BINS - 1);
   }
 
-  clear(): void {
-    this.epochs.fill(Number.NEGATIVE_INFINITY);
-  }
-
-  private merge(now: number): number {
-    const oldest = Math.floor(now / this.slotMs) - SLOTS + 1;
-    this.merged.fill(0);
-    let total = 0;
-    for (let slot = 0; slot < SLOTS; slot++) {
-      if ((this.epochs[slot] as number) < oldest) continue;
-      const base = slot * BINS;
-      for (let bin = 0; bin < BINS; bin++) {
-        const n = this.counts[base + bin] as number;
-        if (n === 0) continue;
-        this.merged[bin] = (this.merged[bin] as number) + n;
-        total += n;
-      }
+  /**
+   * The threshold `exceeds()` compares against, ms. Same answer as `percentile(q) > ms`, in O(1):
+   * the samples in bins whose middle is at most `ms` are counted as they arrive.
+   */
+  setThreshold(ms: number): void {
+    if (ms === this.thresholdMs) return;
+    this.thresholdMs = ms;
+    let bin = 0;
+    while (bin < BINS && middleOf(bin) <= ms) bin++;
+    this.thresholdBin = bin;
+    this.below = 0;
+    this.belowBySlot.fill(0);
+    const counts = this.counts;
+    if (counts === undefined) return;
+    for (let slot = 0; slot < TimeSlots.COUNT; slot++) {
+      let n = 0;
+      for (let b = 0; b < bin; b++) n += counts[slot * BINS + b] as number;
+      this.belowBySlot[slot] = n;
+      this.below += n;
     }
-    return total;
+  }
+
+  /** Whether the `q` quantile of the window is above the threshold (`setThreshold`). */
+  exceeds(q: number, now: number): boolean {
+    this.slots.advance(now);
+    return this.total > 0 && this.below < rankOf(q, this.total);
+  }
+
+  clear(): void {
+    this.slots.clear();
+  }
+
+  private expire(slot: number): void {
+    const counts = this.counts;
+    if (counts === undefined) return;
+    const base = slot * BINS;
+    for (let bin = 0; bin < BINS; bin++) {
+      const n = counts[base + bin] as number;
+      if (n === 0) continue;
+      this.merged[bin] = (this.merged[bin] as number) - n;
+      this.total -= n;
+      counts[base + bin] = 0;
+    }
+    this.below -= this.belowBySlot[slot] as number;
+    this.belowBySlot[slot] = 0;
   }
 }
 
-function binOf(durationMs: number): number {
-  if (!(durationMs > MIN_MS)) return 0;
-  return Math.min(BINS - 1, 1 + Math.floor(Math.log2(durationMs / MIN_MS) * BINS_PER_OCTAVE));
-}
-
-/** Geometric middle of a bin, in ms (bin 0 holds everything up to MIN_MS). */
-function middleOf(bin: number): number {
-  if (bin === 0) return MIN_MS;
-  return MIN_MS * 2 ** ((bin - 0.5) / BINS_PER_OCTAVE);
+function rankOf(q: number, total: number): number {
+  return Math.min(total, Math.max(1, Math.ceil(q * total)));
 }

@@ -1,4 +1,4 @@
-const BUCKETS = 10;
+import { TimeSlots } from './time-slots.js';
 
 export interface WindowCounts {
   total: number;
@@ -7,48 +7,62 @@ export interface WindowCounts {
 }
 
 /**
- * Counts over a sliding time window, in ten buckets so memory is fixed and a record is a few
- * array stores. "Recent" in health status means this window, cleared when a circuit closes.
+ * Counts over a sliding time window, with running totals so reading them is O(1): "recent" in
+ * health status means this window, cleared when a circuit closes (docs/design.md, "Health status").
  */
 export class RecentWindow {
-  private readonly bucketMs: number;
-  private readonly epochs = new Float64Array(BUCKETS).fill(Number.NEGATIVE_INFINITY);
-  private readonly totals = new Uint32Array(BUCKETS);
-  private readonly failures = new Uint32Array(BUCKETS);
-  private readonly rateLimits = new Uint32Array(BUCKETS);
+  private readonly slots: TimeSlots;
+  private readonly totals = new Uint32Array(TimeSlots.COUNT);
+  private readonly failures = new Uint32Array(TimeSlots.COUNT);
+  private readonly rateLimits = new Uint32Array(TimeSlots.COUNT);
+  /** Running sums over the live slots; current after `advance(now)` or a record at `now`. */
+  total = 0;
+  failed = 0;
+  rateLimited = 0;
 
-  constructor(readonly windowMs: number) {
-    this.bucketMs = Math.max(1, windowMs / BUCKETS);
-  }
-
-  record(now: number, failed: boolean, rateLimited: boolean): void {
-    const epoch = Math.floor(now / this.bucketMs);
-    const slot = epoch % BUCKETS;
-    if (this.epochs[slot] !== epoch) {
-      this.epochs[slot] = epoch;
+  /** A window of its own, or a share of the slots of a provider's stats (one clock step for all). */
+  constructor(window: number | TimeSlots) {
+    this.slots = typeof window === 'number' ? new TimeSlots(window) : window;
+    this.slots.onExpire((slot) => {
+      this.total -= this.totals[slot] as number;
+      this.failed -= this.failures[slot] as number;
+      this.rateLimited -= this.rateLimits[slot] as number;
       this.totals[slot] = 0;
       this.failures[slot] = 0;
       this.rateLimits[slot] = 0;
-    }
+    });
+  }
+
+  record(now: number, failed: boolean, rateLimited: boolean): void {
+    this.recordIn(this.slots.slotFor(now), failed, rateLimited);
+  }
+
+  /** Records into a slot `slotFor()` of the shared slots gave; -1 (too old) counts nowhere. */
+  recordIn(slot: number, failed: boolean, rateLimited: boolean): void {
+    if (slot < 0) return;
     this.totals[slot] = (this.totals[slot] as number) + 1;
-    if (failed) this.failures[slot] = (this.failures[slot] as number) + 1;
-    if (rateLimited) this.rateLimits[slot] = (this.rateLimits[slot] as number) + 1;
+    this.total++;
+    if (failed) {
+      this.failures[slot] = (this.failures[slot] as number) + 1;
+      this.failed++;
+    }
+    if (rateLimited) {
+      this.rateLimits[slot] = (this.rateLimits[slot] as number) + 1;
+      this.rateLimited++;
+    }
+  }
+
+  /** Moves the window to `now`, so the running sums count only what is inside it. */
+  advance(now: number): void {
+    this.slots.advance(now);
   }
 
   counts(now: number): WindowCounts {
-    const oldest = Math.floor(now / this.bucketMs) - BUCKETS + 1;
-    const result: WindowCounts = { total: 0, failed: 0, rateLimited: 0 };
-    for (let slot = 0; slot < BUCKETS; slot++) {
-      if ((this.epochs[slot] as number) < oldest) continue;
-      result.total += this.totals[slot] as number;
-      result.failed += this.failures[slot] as number;
-      result.rateLimited += this.rateLimits[slot] as number;
-    }
-    return result;
+    this.slots.advance(now);
+    return { total: this.total, failed: this.failed, rateLimited: this.rateLimited };
   }
 
   clear(): void {
-    // -Infinity, not -1: with a clock near zero (performance.now(), tests) -1 is inside the window.
-    this.epochs.fill(Number.NEGATIVE_INFINITY);
+    this.slots.clear();
   }
 }

@@ -1,4 +1,4 @@
-import { log } from '../telemetry/log.js';
+import { log } from '../common/log.js';
 import { ProviderDispatcher, unwrapDispatcher } from './provider-dispatcher.js';
 import type { DispatcherLike } from './undici-types.js';
 

@@ -1,12 +1,12 @@
 import { errorMonitor } from 'node:events';
 import http from 'node:http';
 import { CircuitOpenError } from '../breaker/circuit-open-error.js';
-import { REJECTED } from '../breaker/circuit-state.js';
-import { executeScope } from '../breaker/execute-scope.js';
+import { logOnce } from '../common/log.js';
+import { admitRequest, providerForHost } from '../gate/admission-gate.js';
+import { linkRequest } from '../gate/request-links.js';
+import type { RequestObservation } from '../gate/request-observation.js';
 import { headersFromRecord } from '../outcome/headers.js';
 import { getRegistry } from '../providers/global-registry.js';
-import { logOnce } from '../telemetry/log.js';
-import { RequestObservation } from './request-observation.js';
 
 type AddRequest = (this: http.Agent, req: http.ClientRequest, options: AgentRequestOptions) => void;
 interface AgentRequestOptions {
@@ -51,7 +51,6 @@ function observe(
   options: AgentRequestOptions,
   original: AddRequest,
 ): void {
-  let observation: RequestObservation | undefined;
   try {
     const registry = getRegistry();
     const host = options.hostname ?? options.host ?? 'localhost';
@@ -59,22 +58,24 @@ function observe(
       options.port ?? options.defaultPort ?? (agent as { defaultPort?: number }).defaultPort ?? 80,
     );
     // The matcher brackets bare IPv6 hosts itself.
-    const provider = registry.providerForHost(host, port);
-    if (provider !== undefined && executeScope().getStore() !== provider.name) {
-      const admission = provider.admit();
-      if (admission === REJECTED) {
-        provider.record(admission, 'rejected');
-        registry.onReject?.(
-          provider,
-          req.method,
-          `${options.protocol ?? 'http:'}//${host}:${port}${req.path}`,
-        );
+    const provider = providerForHost(registry, host, port);
+    if (provider !== undefined) {
+      const observation = admitRequest(
+        registry,
+        provider,
+        req.method,
+        `${options.protocol ?? 'http:'}//${host}:${port}`,
+        req.path,
+        options.signal,
+      );
+      if (observation === undefined) {
+        linkRequest(req, 'rejected');
         const error = new CircuitOpenError(provider.name, provider.breaker.retryAfterMs());
         // Before a socket exists: the request emits 'error' and never touches the network.
         (req as unknown as { onSocket(socket: undefined, err: Error): void }).onSocket(undefined, error);
         return;
       }
-      observation = new RequestObservation(provider, admission, options.signal);
+      linkRequest(req, observation);
       watch(req, observation);
     }
   } catch (error) {
@@ -87,6 +88,13 @@ function observe(
   original.call(agent, req, options);
 }
 
+/**
+ * Follows the request to its end. The request's own `emit` is observed rather than listened to:
+ * a 'response' listener of ours would change what Node does with an unread body, and an
+ * 'upgrade' listener would keep a socket Node otherwise destroys. Observing the emit also puts
+ * our listeners on the response ahead of everyone's (instrumentation-http's included), so the
+ * request is classified before a span or an app sees its end.
+ */
 function watch(req: http.ClientRequest, observation: RequestObservation): void {
   req.once('timeout', () => {
     observation.timedOut = true;
@@ -95,42 +103,33 @@ function watch(req: http.ClientRequest, observation: RequestObservation): void {
   // it would without the plugin.
   req.once(errorMonitor, (error: Error) => observation.finish(error));
   let responded = false;
-  // Prepended, so that when it runs the app's own once-listener (the http.request callback) is
-  // still registered and counted below.
-  req.prependOnceListener('response', (res: http.IncomingMessage) => {
-    responded = true;
-    observation.onResponseStart(res.statusCode ?? 0, () => headersFromRecord(res.headers));
-    if (observation.capturingBody) captureBody(res, observation);
-    res.once(errorMonitor, (error: Error) => observation.finish(error));
-    res.once('close', () => {
-      if (res.complete) observation.finish();
-      // Closed early without an error of its own: the app stopped reading (destroy()), like a
-      // fetch abort. A reset mid-body arrives first as an error, through the monitor above.
-      else observation.finish(res.errored ?? abortError());
-    });
-    // With no other 'response' listener Node dumps the body; ours must not keep it alive.
-    if (req.listenerCount('response') === 0) res.resume();
-  });
-  observeUpgrade(req, observation);
+  const emit = req.emit;
+  req.emit = function observedEmit(this: http.ClientRequest, event: string | symbol, ...args: unknown[]) {
+    if (event === 'response' && !responded) {
+      responded = true;
+      followResponse(args[0] as http.IncomingMessage, observation);
+    } else if (event === 'upgrade') {
+      responded = true;
+      observation.onUpgrade((args[0] as http.IncomingMessage).statusCode ?? 101);
+    }
+    return emit.call(this, event, ...args);
+  } as typeof req.emit;
   req.once('close', () => {
     // Closed with neither response nor error: the caller destroyed it.
     if (!responded) observation.finish(abortError());
   });
 }
 
-/**
- * A 101 (WebSocket and other upgrades) emits 'upgrade' instead of 'response', and only when the
- * app listens for it: Node destroys the socket otherwise. Adding a listener would change that,
- * so the emit itself is observed.
- */
-function observeUpgrade(req: http.ClientRequest, observation: RequestObservation): void {
-  const emit = req.emit;
-  req.emit = function observedEmit(this: http.ClientRequest, event: string | symbol, ...args: unknown[]) {
-    if (event === 'upgrade') {
-      observation.onUpgrade((args[0] as http.IncomingMessage).statusCode ?? 101);
-    }
-    return emit.call(this, event, ...args);
-  } as typeof req.emit;
+function followResponse(res: http.IncomingMessage, observation: RequestObservation): void {
+  observation.onResponseStart(res.statusCode ?? 0, () => headersFromRecord(res.headers));
+  if (observation.capturingBody) captureBody(res, observation);
+  res.once(errorMonitor, (error: Error) => observation.finish(error));
+  res.once('end', () => observation.finish());
+  // Closed before its end without an error of its own: the app stopped reading (destroy()),
+  // like a fetch abort. A reset mid-body arrives first as an error, through the monitor above.
+  res.once('close', () => {
+    if (!res.complete) observation.finish(res.errored ?? abortError());
+  });
 }
 
 /** Reads error bodies without consuming them: the parser pushes each chunk through `push`. */

@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
+import type { RequestObservation } from '../gate/request-observation.js';
 import { headersFromRecord } from '../outcome/headers.js';
-import type { RequestObservation } from './request-observation.js';
 import type { AnyDispatchHandler } from './undici-types.js';
 
 /**

@@ -1,7 +1,7 @@
 import { CircuitOpenError } from '../breaker/circuit-open-error.js';
+import { logOnce } from '../common/log.js';
 import type { RejectWith } from '../config/options.js';
 import type { Provider } from '../providers/provider.js';
-import { logOnce } from '../telemetry/log.js';
 import { syntheticResponse } from './synthetic-response.js';
 import { type AnyDispatchHandler, type DispatchController, usesNewHandlerApi } from './undici-types.js';
 

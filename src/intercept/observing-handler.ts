@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { RequestObservation } from '../gate/request-observation.js';
 import { headersFromRecord } from '../outcome/headers.js';
-import type { RequestObservation } from './request-observation.js';
 import type { AnyDispatchHandler, DispatchController } from './undici-types.js';
 
 /** The same as LegacyObservingHandler for undici 7's handler API (`onRequestStart` … `onResponseEnd`). */

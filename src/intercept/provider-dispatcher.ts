@@ -1,11 +1,11 @@
-import { REJECTED } from '../breaker/circuit-state.js';
-import { executeScope } from '../breaker/execute-scope.js';
+import { logOnce } from '../common/log.js';
+import { admitRequest, providerForOrigin } from '../gate/admission-gate.js';
+import { setDispatching } from '../gate/request-links.js';
+import type { RequestObservation } from '../gate/request-observation.js';
 import { getRegistry } from '../providers/global-registry.js';
-import { logOnce } from '../telemetry/log.js';
 import { LegacyObservingHandler } from './legacy-handler.js';
 import { replyLocally } from './local-reply.js';
 import { ObservingHandler } from './observing-handler.js';
-import { RequestObservation } from './request-observation.js';
 import {
   type AnyDispatchHandler,
   type DispatcherLike,
@@ -32,34 +32,32 @@ export class ProviderDispatcher {
   dispatch(options: DispatchOptions, handler: AnyDispatchHandler): boolean {
     const registry = getRegistry();
     const origin = options.origin;
-    const provider = registry.providerForOrigin(typeof origin === 'string' ? origin : String(origin));
+    const provider = providerForOrigin(registry, typeof origin === 'string' ? origin : String(origin));
     if (provider === undefined) return this.inner.dispatch(options, handler);
     let observation: RequestObservation | undefined;
     let observed: AnyDispatchHandler = handler;
     try {
-      // Inside execute() for this provider, execute() admits and records: leave the request alone.
-      if (executeScope().getStore() !== provider.name) {
-        const admission = provider.admit();
-        if (admission === REJECTED) {
-          provider.record(admission, 'rejected');
-          registry.onReject?.(
-            provider,
-            String(options.method ?? 'GET'),
-            `${String(origin)}${options.path ?? ''}`,
-          );
-          replyLocally(handler, provider, registry.rejectWith);
-          return true;
-        }
-        observation = new RequestObservation(provider, admission, options.signal);
-        observed = usesNewHandlerApi(handler)
-          ? new ObservingHandler(handler, observation)
-          : new LegacyObservingHandler(handler, observation);
+      observation = admitRequest(
+        registry,
+        provider,
+        String(options.method ?? 'GET'),
+        String(origin),
+        options.path,
+        options.signal,
+      );
+      if (observation === undefined) {
+        replyLocally(handler, provider, registry.rejectWith);
+        return true;
       }
+      observed = usesNewHandlerApi(handler)
+        ? new ObservingHandler(handler, observation)
+        : new LegacyObservingHandler(handler, observation);
     } catch (error) {
       logOnce('dispatch', 'provider-health could not observe a request; it passes through untouched', error);
       observation = undefined;
       observed = handler;
     }
+    setDispatching(observation);
     try {
       return this.inner.dispatch(options, observed);
     } catch (error) {
@@ -67,6 +65,8 @@ export class ProviderDispatcher {
       // its outcome is recorded and a half-open trial slot is not held until the trial timeout.
       observation?.finish(error);
       throw error;
+    } finally {
+      setDispatching(undefined);
     }
   }
 

@@ -137,9 +137,3 @@ export const CATALOG: readonly CatalogEntry[] = [
     errorShape: 'generic',
   },
 ];
-
-/**
- * Provider names appear in metric labels, URLs (/health/providers/{name}), env entries and log
- * lines: a safe alphabet. OTel's own names (`gcp.gemini`, `aws.bedrock`) need the dot.
- */
-export const PROVIDER_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;

@@ -1,6 +1,6 @@
+import { logOnce } from '../common/log.js';
 import type { ProviderHealthOptions, ResolvedOptions } from '../config/options.js';
 import { resolveOptions } from '../config/resolve.js';
-import { logOnce } from '../telemetry/log.js';
 import { ProviderRegistry } from './registry.js';
 
 // On globalThis under Symbol.for: the preload loads the CommonJS build and the app may import

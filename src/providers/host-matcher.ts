@@ -1,7 +1,7 @@
-import { type HostPattern, parseHostPattern, patternMatches } from './host-pattern.js';
+import { defaultPort } from '../common/host.js';
+import { type HostPattern, patternMatches } from '../common/host-pattern.js';
 
 const CACHE_LIMIT = 4096;
-const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443, 'ws:': 80, 'wss:': 443 };
 
 /**
  * Maps a request's origin to the provider that owns it.
@@ -17,8 +17,8 @@ export class HostMatcher<T> {
   private readonly wildcards = new Map<string, Array<{ pattern: HostPattern; value: T }>>();
   private readonly cache = new Map<string, T | null>();
 
-  add(patternSource: string, value: T): void {
-    const pattern = parseHostPattern(patternSource);
+  /** A pattern compiled by `compileHostPattern` (src/common/host-pattern.ts), the grammar configuration validates with. */
+  add(pattern: HostPattern, value: T): void {
     this.cache.clear();
     if (!pattern.wildcard) {
       this.exact.set(pattern.port === undefined ? pattern.host : `${pattern.host}:${pattern.port}`, value);
@@ -58,7 +58,7 @@ export class HostMatcher<T> {
     } catch {
       return undefined;
     }
-    const port = url.port === '' ? (DEFAULT_PORTS[url.protocol] ?? 0) : Number(url.port);
+    const port = url.port === '' ? defaultPort(url.protocol) : Number(url.port);
     return this.resolve(url.hostname.toLowerCase(), port);
   }
 

@@ -1,30 +1,24 @@
-import type { BreakerClock } from '../breaker/breaker-clock.js';
-import { systemClock } from '../breaker/breaker-clock.js';
 import type { BreakerOptions } from '../breaker/breaker-options.js';
 import { CircuitBreaker } from '../breaker/circuit-breaker.js';
-import {
-  ADMITTED,
-  type Admission,
-  type CircuitState,
-  REJECTED,
-  type TransitionEvent,
-} from '../breaker/circuit-state.js';
+import type { Admission, CircuitState, TransitionEvent } from '../breaker/circuit-state.js';
+import { type Clock, systemClock } from '../common/clock.js';
 import {
   buildHealthMetrics,
   type HealthMetrics,
   type ProviderHealthSnapshot,
 } from '../health/health-metrics.js';
 import {
+  AVAILABLE,
   computeHealth,
   type HealthReport,
   type HealthStatus,
   type HealthThresholds,
 } from '../health/health-status.js';
 import { ProviderStats } from '../health/provider-stats.js';
-import { OUTCOME_INDEX, type Outcome } from '../outcome/outcome.js';
+import { OUTCOME_INDEX, OUTCOMES, type Outcome } from '../outcome/outcome.js';
 import type { OutcomeRules } from '../outcome/rules.js';
 import type { CatalogEntry } from './catalog.js';
-import type { ProviderHub } from './provider-hub.js';
+import type { RecordedRequest, StatusEvent } from './provider-records.js';
 
 export interface ProviderConfig {
   name: string;
@@ -41,34 +35,42 @@ export interface ProviderConfig {
   statsWindowMs: number;
 }
 
+/** Where a provider announces what happens to it: the registry's event surface (provider-events.ts). */
+export interface ProviderEventSink {
+  has(name: 'record'): boolean;
+  emit(name: 'record', provider: Provider, request: RecordedRequest): void;
+  emit(name: 'transition', event: TransitionEvent): void;
+  emit(name: 'status', event: StatusEvent): void;
+}
+
 // Non-success outcomes re-evaluate health at once; successes at most this often, since a
 // success can only end a degradation that a later read would notice anyway.
 const HEALTH_REFRESH_MS = 250;
+const SUCCESS = OUTCOME_INDEX.success;
+const RATE_LIMITED = OUTCOME_INDEX.rate_limited;
 
 /**
  * One AI provider: its breaker (the source of truth for its state), its stats and its health.
- * The interceptors call `admit()` before a request and `record()` when it ends.
+ * The admission gate (src/gate) admits a request through `breaker` and hands the finished
+ * request to `recordRequest()`; everything else reads.
  */
 export class Provider {
   readonly breaker: CircuitBreaker;
   readonly stats: ProviderStats;
   /** Set once the provider has seen a request or was configured by the user; /health lists those. */
   active = false;
-  /** performance.now() of the last response whose rate-limit headers were read (see intercept/). */
-  rateLimitSampledAt = Number.NEGATIVE_INFINITY;
-  /** Last announced rate-limit headroom (see telemetry/metrics/ratelimit-store.ts), NaN: never seen. */
-  rateLimits: Float64Array | undefined;
   private tripMask = 0;
-  private report: HealthReport = { status: 'available', reasons: [] };
-  private lastHealthAt = 0;
+  private report: HealthReport = AVAILABLE;
+  private lastHealthAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly config: ProviderConfig,
-    private readonly hub: ProviderHub,
-    private readonly clock: BreakerClock = systemClock,
+    private readonly events: ProviderEventSink,
+    readonly clock: Clock = systemClock,
   ) {
-    this.breaker = new CircuitBreaker(config.name, config.breaker, clock);
-    this.breaker.onTransition = (event) => this.onTransition(event);
+    this.breaker = new CircuitBreaker(config.name, config.breaker, clock, (event) =>
+      this.onTransition(event),
+    );
     this.stats = new ProviderStats(config.statsWindowMs);
     this.tripOn = config.tripOn;
   }
@@ -79,9 +81,7 @@ export class Provider {
 
   /** Outcomes that count as failures for this provider's breaker; settable at run time. */
   get tripOn(): Outcome[] {
-    return Object.entries(OUTCOME_INDEX)
-      .filter(([, index]) => (this.tripMask >> index) & 1)
-      .map(([outcome]) => outcome as Outcome);
+    return OUTCOMES.filter((outcome) => (this.tripMask >> OUTCOME_INDEX[outcome]) & 1);
   }
   set tripOn(outcomes: readonly Outcome[]) {
     let mask = 0;
@@ -90,18 +90,38 @@ export class Provider {
     this.tripMask = mask;
   }
 
-  /** Synchronous: `REJECTED`, `ADMITTED`, or a half-open trial id. Observe mode never rejects. */
+  /**
+   * The breaker's answer, synchronous: `REJECTED`, `ADMITTED` or a half-open trial id. Raw: the
+   * mode (observe never rejects) is applied by the admission gate, which every path goes through.
+   */
   admit(): Admission {
     this.active = true;
-    const admission = this.breaker.admit();
-    // Only enforce mode rejects: observe measures, and off (the preload did not start) must leave
-    // explicit calls (execute, the mollitia module) alone too.
-    return admission === REJECTED && this.hub.mode !== 'enforce' ? ADMITTED : admission;
+    return this.breaker.admit();
+  }
+
+  /** Records one finished request: stats, breaker, then the `record` event. Allocates nothing. */
+  recordRequest(request: RecordedRequest): void {
+    const index = OUTCOME_INDEX[request.outcome];
+    const now = request.endedAt;
+    const failed = ((this.tripMask >> index) & 1) === 1;
+    this.stats.record(index, failed, request);
+    if (index === SUCCESS) this.breaker.onSuccess(request.admission);
+    else if (failed) {
+      const wait = index === RATE_LIMITED ? (request.retryAfterMs ?? 0) : 0;
+      this.breaker.onFailure(request.admission, request.reason ?? request.outcome, wait);
+    }
+    // Neither success nor failure (a 400, a cancel, a rejection further down an execute() call):
+    // a trial that ends so must still give back its slot.
+    else this.breaker.onIgnored(request.admission);
+    if (index === RATE_LIMITED && request.retryAfterMs !== undefined)
+      this.stats.noteRetryAfter(now + request.retryAfterMs);
+    if (this.events.has('record')) this.events.emit('record', this, request);
+    if (index !== SUCCESS || now - this.lastHealthAt >= HEALTH_REFRESH_MS) this.refreshHealth(now);
   }
 
   /**
-   * Records the end of one request. `durationMs` / `ttfbMs` are -1 when unknown, `statusCode` 0
-   * when there was no response. `retryAfterMs` is the provider's requested wait, if any.
+   * Records an outcome observed elsewhere (your own client, a queue worker): the same as a request
+   * the gate observed. `durationMs` / `ttfbMs` are -1 when unknown, `statusCode` 0 without a response.
    */
   record(
     admission: Admission,
@@ -109,23 +129,19 @@ export class Provider {
     statusCode = 0,
     durationMs = -1,
     ttfbMs = -1,
-    detail?: string,
+    reason?: string,
     retryAfterMs?: number,
   ): void {
-    const now = this.clock.now();
-    const failed = ((this.tripMask >> OUTCOME_INDEX[outcome]) & 1) === 1;
-    this.stats.record(outcome, failed, durationMs < 0 ? undefined : durationMs, now, detail, statusCode);
-    if (outcome === 'success') this.breaker.onSuccess(admission);
-    else if (failed)
-      this.breaker.onFailure(admission, detail ?? outcome, outcome === 'rate_limited' ? retryAfterMs : 0);
-    // Neither success nor failure (a 400, a cancel, a rejection further down an execute() call):
-    // a trial that ends so must still give back its slot.
-    else this.breaker.onIgnored(admission);
-    if (retryAfterMs !== undefined && outcome === 'rate_limited')
-      this.stats.noteRetryAfter(now + retryAfterMs);
-    const observer = this.hub.onRecord;
-    if (observer !== undefined) observer(this, outcome, statusCode, durationMs, ttfbMs);
-    if (outcome !== 'success' || now - this.lastHealthAt >= HEALTH_REFRESH_MS) this.refreshHealth(now);
+    this.recordRequest({
+      admission,
+      outcome,
+      statusCode,
+      durationMs,
+      ttfbMs,
+      endedAt: this.clock.now(),
+      reason,
+      retryAfterMs,
+    });
   }
 
   get circuitState(): CircuitState {
@@ -141,7 +157,7 @@ export class Provider {
   }
 
   getHealthMetrics(): HealthMetrics {
-    return buildHealthMetrics(this.stats, this.clock.now());
+    return buildHealthMetrics(this.stats, this.clock, this.clock.now());
   }
 
   /** Everything the health endpoints and the status page show for this provider. */
@@ -155,7 +171,7 @@ export class Provider {
       reasons: report.reasons,
       circuitState: this.breaker.state,
       nextTrialIn: this.breaker.state === 'open' && Number.isFinite(retryMs) ? retryMs / 1000 : null,
-      metrics: buildHealthMetrics(this.stats, now),
+      metrics: buildHealthMetrics(this.stats, this.clock, now),
     };
   }
 
@@ -167,7 +183,7 @@ export class Provider {
 
   private onTransition(event: TransitionEvent): void {
     if (event.to === 'closed') this.stats.clearRecent();
-    this.hub.transitionListeners.emit(event);
+    this.events.emit('transition', event);
     this.refreshHealth(this.clock.now());
   }
 
@@ -175,9 +191,17 @@ export class Provider {
     this.lastHealthAt = now;
     const next = computeHealth(this.breaker.state, this.stats, this.config.thresholds, now);
     const previous = this.report;
+    if (next === previous) return next;
     this.report = next;
-    if (next.status !== previous.status)
-      this.hub.statusListeners.emit(this.name, next.status, previous.status, next);
+    if (next.status !== previous.status) {
+      this.events.emit('status', {
+        provider: this.name,
+        status: next.status,
+        previous: previous.status,
+        report: next,
+        at: this.clock.wallNow(),
+      });
+    }
     return next;
   }
 }

@@ -1,20 +1,27 @@
-import type { BreakerClock } from '../breaker/breaker-clock.js';
-import { systemClock } from '../breaker/breaker-clock.js';
 import type { CircuitBreaker } from '../breaker/circuit-breaker.js';
-import type { TransitionEvent } from '../breaker/circuit-state.js';
+import { defaultProbe, whyNoProbe } from '../checks/default-probes.js';
+import type { HealthCheckResult, HealthProbe } from '../checks/health-check.js';
+import { HealthCheckScheduler } from '../checks/health-check-scheduler.js';
+import { type Clock, systemClock } from '../common/clock.js';
+import { compileHostPattern } from '../common/host-pattern.js';
+import { PROVIDER_NAME_PATTERN } from '../common/provider-name.js';
 import type { Mode, RejectWith, ResolvedOptions } from '../config/options.js';
-import { defaultProbe, whyNoProbe } from '../health/default-probes.js';
-import type { HealthCheckResult, HealthProbe } from '../health/health-check.js';
-import { HealthCheckScheduler } from '../health/health-check-scheduler.js';
-import type { HealthStatus } from '../health/health-status.js';
-import { CATALOG, type CatalogEntry, PROVIDER_NAME_PATTERN } from './catalog.js';
+import type { HealthReport, HealthStatus } from '../health/health-status.js';
+import { CATALOG, type CatalogEntry } from './catalog.js';
 import { HostMatcher } from './host-matcher.js';
-import { Listeners } from './listeners.js';
 import { Provider } from './provider.js';
+import { ProviderEvents, type StatusEvent } from './provider-events.js';
 import { buildProviderConfig } from './provider-factory.js';
-import type { ProviderHub, RecordObserver, RejectObserver, StatusCallback } from './provider-hub.js';
 
-/** The product specification's `healthMonitor`: breakers by name, and status callbacks. */
+/** A status callback as docs/design.md "Public API" names it: `(provider, status, previous, report)`. */
+export type StatusCallback = (
+  provider: string,
+  status: HealthStatus,
+  previous: HealthStatus,
+  report: HealthReport,
+) => unknown;
+
+/** `healthMonitor` of docs/design.md "Public API": breakers by name, and status callbacks. */
 export interface HealthMonitor {
   getOrCreateBreaker(name: string): CircuitBreaker;
   addStatusCallback(callback: StatusCallback): () => void;
@@ -25,14 +32,13 @@ export interface HealthMonitor {
  * All providers of this process: built-ins from the catalog plus those the user configured,
  * the host lookup that maps a request to one, and the listeners for transitions and status.
  */
-export class ProviderRegistry implements ProviderHub {
+export class ProviderRegistry {
   mode: Mode;
   rejectWith: RejectWith;
-  onRecord: RecordObserver | undefined;
-  onReject: RejectObserver | undefined;
-  readonly transitionListeners = new Listeners<[TransitionEvent]>('transition');
-  readonly statusListeners = new Listeners<Parameters<StatusCallback>>('status');
+  /** The one event surface: record, reject, transition and status (docs/design.md, "Events"). */
+  readonly events = new ProviderEvents();
   readonly healthMonitor: HealthMonitor;
+  private readonly statusCallbacks = new Map<StatusCallback, (event: StatusEvent) => unknown>();
   private readonly providers = new Map<string, Provider>();
   private readonly aliases = new Map<string, string>();
   private readonly catalog = new Map<string, CatalogEntry>();
@@ -44,7 +50,7 @@ export class ProviderRegistry implements ProviderHub {
 
   constructor(
     options: ResolvedOptions,
-    private readonly clock: BreakerClock = systemClock,
+    readonly clock: Clock = systemClock,
   ) {
     this.mode = options.mode;
     this.rejectWith = options.rejectWith;
@@ -67,8 +73,8 @@ export class ProviderRegistry implements ProviderHub {
     );
     this.healthMonitor = {
       getOrCreateBreaker: (name) => this.getOrCreateProvider(name).breaker,
-      addStatusCallback: (callback) => this.statusListeners.add(callback),
-      removeStatusCallback: (callback) => this.statusListeners.remove(callback),
+      addStatusCallback: (callback) => this.addStatusCallback(callback),
+      removeStatusCallback: (callback) => this.removeStatusCallback(callback),
     };
   }
 
@@ -96,11 +102,29 @@ export class ProviderRegistry implements ProviderHub {
     return this.hosts.forHost(host, port);
   }
 
-  /** Adds a host pattern to a provider (creating the provider if new). */
+  /** Adds a host pattern to a provider (creating the provider if new). Throws HostPatternError for a bad one. */
   addHost(name: string, pattern: string): Provider {
     const provider = this.getOrCreateProvider(name);
-    this.hosts.add(pattern, provider);
+    this.hosts.add(compileHostPattern(pattern), provider);
     return provider;
+  }
+
+  /** A user's status callback, on the event surface; it may be async, and it may throw. */
+  addStatusCallback(callback: StatusCallback): () => void {
+    if (this.statusCallbacks.has(callback)) return () => this.removeStatusCallback(callback);
+    const listener = (event: StatusEvent): unknown =>
+      callback(event.provider, event.status, event.previous, event.report);
+    Object.defineProperty(listener, 'name', { value: callback.name });
+    this.statusCallbacks.set(callback, listener);
+    this.events.on('status', listener);
+    return () => this.removeStatusCallback(callback);
+  }
+
+  removeStatusCallback(callback: StatusCallback): void {
+    const listener = this.statusCallbacks.get(callback);
+    if (listener === undefined) return;
+    this.statusCallbacks.delete(callback);
+    this.events.off('status', listener);
   }
 
   listProviders(): Provider[] {
@@ -137,8 +161,8 @@ export class ProviderRegistry implements ProviderHub {
    * code already called getRegistry()): status and transition callbacks, and custom probes.
    */
   adoptFrom(previous: ProviderRegistry): void {
-    previous.statusListeners.copyTo(this.statusListeners);
-    previous.transitionListeners.copyTo(this.transitionListeners);
+    this.events.adoptFrom(previous.events, ['status', 'transition']);
+    for (const [callback, listener] of previous.statusCallbacks) this.statusCallbacks.set(callback, listener);
     for (const [name, probe] of previous.probes) this.setHealthProbe(name, probe);
   }
 
@@ -182,9 +206,9 @@ export class ProviderRegistry implements ProviderHub {
       );
     }
     const config = buildProviderConfig(name, this.catalog.get(name), this.options);
-    const provider = new Provider(config, this, this.clock);
+    const provider = new Provider(config, this.events, this.clock);
     this.providers.set(name, provider);
-    for (const pattern of config.hosts) this.hosts.add(pattern, provider);
+    for (const pattern of config.hosts) this.hosts.add(compileHostPattern(pattern), provider);
     return provider;
   }
 }

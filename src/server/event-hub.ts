@@ -31,12 +31,11 @@ export class EventHub {
     private readonly snapshotIntervalMs: number,
   ) {
     this.unsubscribe = [
-      registry.transitionListeners.add((event) => {
-        const nextTrialAt = registry.getProvider(event.provider)?.breaker.nextTrialAt;
-        this.publish(transitionMessage(++this.lastId, event, nextTrialAt));
+      registry.events.on('transition', (event) => {
+        this.publish(transitionMessage(++this.lastId, event));
       }),
-      registry.statusListeners.add((provider, status, previous, report) => {
-        this.publish(statusMessage(++this.lastId, provider, status, previous, report));
+      registry.events.on('status', (event) => {
+        this.publish(statusMessage(++this.lastId, event));
       }),
     ];
   }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { logOnce } from '../common/log.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import { logOnce } from '../telemetry/log.js';
 import { adminRoutes } from './admin-routes.js';
 import { EventHub } from './event-hub.js';
 import { healthRoutes } from './health-routes.js';

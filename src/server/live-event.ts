@@ -1,5 +1,6 @@
 import type { CircuitState, TransitionEvent, TransitionReason } from '../breaker/circuit-state.js';
-import type { HealthReason, HealthReport, HealthStatus } from '../health/health-status.js';
+import type { HealthReason, HealthStatus } from '../health/health-status.js';
+import type { StatusEvent } from '../providers/provider-events.js';
 import type { ProvidersView } from './health-json.js';
 
 /** What SSE and WebSocket clients receive; the same JSON on both. */
@@ -36,11 +37,7 @@ export interface SnapshotMessage extends ProvidersView {
   last_event_id: number;
 }
 
-export function transitionMessage(
-  id: number,
-  event: TransitionEvent,
-  nextTrialAt: number | undefined,
-): TransitionMessage {
+export function transitionMessage(id: number, event: TransitionEvent): TransitionMessage {
   const message: TransitionMessage = {
     type: 'transition',
     id,
@@ -50,26 +47,21 @@ export function transitionMessage(
     reason: event.reason,
     at: new Date(event.at).toISOString(),
   };
-  if (event.to === 'open') message.next_trial_at = nextTrialAt === undefined ? null : iso(nextTrialAt);
+  if (event.to === 'open')
+    message.next_trial_at = event.nextTrialAt === undefined ? null : iso(event.nextTrialAt);
   if (event.detail !== undefined) message.detail = event.detail.slice(0, 500);
   return message;
 }
 
-export function statusMessage(
-  id: number,
-  provider: string,
-  status: HealthStatus,
-  previous: HealthStatus,
-  report: HealthReport,
-): StatusMessage {
+export function statusMessage(id: number, event: StatusEvent): StatusMessage {
   return {
     type: 'status',
     id,
-    provider,
-    status,
-    previous,
-    reasons: [...report.reasons],
-    at: new Date().toISOString(),
+    provider: event.provider,
+    status: event.status,
+    previous: event.previous,
+    reasons: [...event.report.reasons],
+    at: iso(event.at),
   };
 }
 

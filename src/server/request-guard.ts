@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { BlockList, isIPv4 } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { isHostName, splitHostPort } from '../config/host-port.js';
+import { isHostName, splitHostPort } from '../common/host.js';
 import { HttpError } from './http-error.js';
 
 /**

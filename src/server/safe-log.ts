@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { log } from '../telemetry/log.js';
+import { log } from '../common/log.js';
 
 const MAX_FIELD = 200;
 

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { log } from '../common/log.js';
 import { DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORT } from '../config/server-address.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import { log } from '../telemetry/log.js';
 import { createHandler, type HealthHandler } from './handler.js';
 import type { ErrorCode } from './http-error.js';
 import type { HealthServerOptions } from './options.js';

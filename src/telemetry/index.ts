@@ -1,6 +1,5 @@
 export { hasGlobalMeterProvider, hasGlobalTracerProvider } from './global-providers.js';
 export { createProviderInstruments, METER_NAME, type ProviderInstruments } from './metrics/instruments.js';
-export { noteRateLimitHeaders } from './metrics/ratelimit-store.js';
 export {
   LATER_CHECKS_MS,
   type MetricsRequestHandler,

@@ -1,6 +1,6 @@
 import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { log } from './log.js';
+import { log } from '../common/log.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

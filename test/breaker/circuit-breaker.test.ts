@@ -5,9 +5,8 @@ import { ManualClock } from '../support/manual-clock.js';
 
 function setup(options = {}) {
   const clock = new ManualClock();
-  const breaker = new CircuitBreaker('openai', options, clock);
   const events: TransitionEvent[] = [];
-  breaker.onTransition = (event) => events.push(event);
+  const breaker = new CircuitBreaker('openai', options, clock, (event) => events.push(event));
   const fail = (n: number) => {
     for (let i = 0; i < n; i++) breaker.onFailure(breaker.admit(), 'HTTP 500');
   };

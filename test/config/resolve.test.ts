@@ -38,6 +38,7 @@ describe('resolveOptions defaults', () => {
       degradedFailureRate: 0.1,
       degradedLatencyMs: 30_000,
       statsWindowMs: 300_000,
+      logLevel: 'info',
     };
     expect(resolveOptions({}, {})).toStrictEqual(expected);
     expect(resolveOptions(undefined, {})).toStrictEqual(expected);

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { compileHostPattern } from '../../src/common/host-pattern.js';
 import { resolveOptions } from '../../src/config/resolve.js';
 import { CATALOG } from '../../src/providers/catalog.js';
-import { HostMatcher } from '../../src/providers/host-matcher.js';
+import { HostMatcher as RawHostMatcher } from '../../src/providers/host-matcher.js';
+
+/** The matcher takes compiled patterns; these tests write them as text. */
+class HostMatcher<T> extends RawHostMatcher<T> {
+  addText(pattern: string, value: T): void {
+    this.add(compileHostPattern(pattern), value);
+  }
+}
+
 import { ProviderRegistry } from '../../src/providers/registry.js';
 
 const registry = (): ProviderRegistry => new ProviderRegistry(resolveOptions({}, {}));
@@ -151,30 +160,30 @@ describe('host lookup with configured hosts', () => {
 describe('HostMatcher cache', () => {
   it('keeps correct answers, positive and negative, after patterns are added', () => {
     const m = new HostMatcher<string>();
-    m.add('api.example.com', 'a');
+    m.addText('api.example.com', 'a');
     expect(m.forOrigin('https://api.example.com')).toBe('a');
     expect(m.forOrigin('https://x.corp.test')).toBeUndefined();
     expect(m.forHost('x.corp.test', 443)).toBeUndefined();
-    m.add('*.corp.test', 'b');
+    m.addText('*.corp.test', 'b');
     expect(m.forOrigin('https://x.corp.test')).toBe('b');
     expect(m.forHost('x.corp.test', 443)).toBe('b');
     // A more specific exact host added later wins over the wildcard.
-    m.add('x.corp.test:443', 'c');
+    m.addText('x.corp.test:443', 'c');
     expect(m.forOrigin('https://x.corp.test')).toBe('c');
     expect(m.forOrigin('http://x.corp.test')).toBe('b');
   });
 
   it('prefers the longest fixed suffix among wildcards', () => {
     const m = new HostMatcher<string>();
-    m.add('*.internal', 'broad');
-    m.add('*.llm.internal', 'narrow');
+    m.addText('*.internal', 'broad');
+    m.addText('*.llm.internal', 'narrow');
     expect(m.forOrigin('https://a.llm.internal')).toBe('narrow');
     expect(m.forOrigin('https://a.db.internal')).toBe('broad');
   });
 
   it('stays correct past its size limit', () => {
     const m = new HostMatcher<string>();
-    m.add('*.llm.internal', 'llm');
+    m.addText('*.llm.internal', 'llm');
     for (let i = 0; i < 10_000; i++) {
       expect(m.forOrigin(`https://h${i}.other.test`)).toBeUndefined();
       if (i % 997 === 0) expect(m.forOrigin(`https://h${i}.llm.internal`)).toBe('llm');
@@ -184,8 +193,8 @@ describe('HostMatcher cache', () => {
 
   it('rejects malformed patterns with a message naming the pattern', () => {
     const m = new HostMatcher<string>();
-    expect(() => m.add('*', 'x')).toThrow(/"\*"/);
-    expect(() => m.add('a b', 'x')).toThrow(/a b/);
-    expect(() => m.add('api.example.com:70000', 'x')).toThrow(/port/);
+    expect(() => m.addText('*', 'x')).toThrow(/"\*"/);
+    expect(() => m.addText('a b', 'x')).toThrow(/a b/);
+    expect(() => m.addText('api.example.com:70000', 'x')).toThrow(/port/);
   });
 });

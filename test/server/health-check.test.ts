@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeProvider, startFakeProvider } from '../../fake-provider/index.js';
-import { runHealthCheck, urlProbe } from '../../src/health/health-check.js';
+import { runHealthCheck, urlProbe } from '../../src/checks/health-check.js';
 import type { ProviderRegistry } from '../../src/providers/registry.js';
 import type { RunningHealthServer } from '../../src/server/index.js';
 import { fail, makeRegistry, raw, startServer } from './helpers.js';

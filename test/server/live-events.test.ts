@@ -17,7 +17,7 @@ describe('GET /health/events (SSE)', () => {
     await client.next((e) => e.event === 'snapshot');
     const openai = registry.getOrCreateProvider('openai');
     let emittedAt = 0;
-    registry.transitionListeners.add(() => {
+    registry.events.on('transition', () => {
       emittedAt = performance.now();
     });
     fail(openai, 5);
@@ -109,7 +109,7 @@ describe('WebSocket /health/events', () => {
     const { socket, events } = await openWebSocket(`${wsUrl}/health/events`);
     await waitFor(() => events.some((e) => e.event === 'snapshot'));
     let emittedAt = 0;
-    registry.transitionListeners.add(() => {
+    registry.events.on('transition', () => {
       emittedAt = performance.now();
     });
     fail(registry.getOrCreateProvider('openai'), 5);

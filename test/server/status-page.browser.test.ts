@@ -20,6 +20,7 @@ const ARTIFACT = 'test-artifacts/status-page.png';
 let skew = 0;
 const skewedClock = {
   now: () => Date.now() - skew,
+  wallNow: () => Date.now() - skew,
   setTimer: (fn: () => void, ms: number) => setTimeout(fn, ms).unref(),
   clearTimer: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
 };

@@ -1,12 +1,14 @@
-import type { BreakerClock } from '../../src/breaker/breaker-clock.js';
+import type { Clock } from '../../src/common/clock.js';
 
 /** A clock the test moves by hand; timers fire, in due order, when time passes them. */
-export class ManualClock implements BreakerClock {
+export class ManualClock implements Clock {
   private time = 1_000_000;
   private nextId = 1;
   private readonly timers = new Map<number, { due: number; fn: () => void }>();
 
   now = (): number => this.time;
+  /** Wall time moves with the manual time, so event times read like the clock the test drives. */
+  wallNow = (): number => this.time;
 
   setTimer(fn: () => void, delayMs: number): unknown {
     const id = this.nextId++;

@@ -5,7 +5,6 @@ import { REJECTED } from '../../src/breaker/circuit-state.js';
 import { headersFromRecord } from '../../src/outcome/headers.js';
 import { ATTR, DURATION_BUCKETS_SECONDS, METRICS } from '../../src/telemetry/metric-names.js';
 import { createProviderInstruments } from '../../src/telemetry/metrics/instruments.js';
-import { noteRateLimitHeaders } from '../../src/telemetry/metrics/ratelimit-store.js';
 import { CollectingReader, makeRegistry, metricNamed } from './support.js';
 
 function setup() {
@@ -33,8 +32,8 @@ describe('provider instruments', () => {
     expect(admission).toBe(REJECTED);
     openai.record(admission, 'rejected', 503, 0, -1);
     openai.record(REJECTED, 'rejected', 0, -1, -1);
-    noteRateLimitHeaders(
-      openai,
+    openai.stats.ratelimits.sample(
+      0,
       headersFromRecord({ 'x-ratelimit-remaining-requests': '42', 'x-ratelimit-limit-requests': '60' }),
     );
     const all = await reader.metrics();
@@ -167,7 +166,7 @@ describe('provider instruments', () => {
     const { registry, reader, instruments } = setup();
     const openai = registry.getOrCreateProvider('openai');
     instruments.dispose();
-    expect(registry.onRecord).toBeUndefined();
+    expect(registry.events.has('record')).toBe(false);
     openai.record(openai.admit(), 'success', 200, 10, 5);
     const all = await reader.metrics();
     expect(all.every((metric) => metric.dataPoints.length === 0)).toBe(true);

@@ -1,7 +1,5 @@
 import type { Histogram, Meter, ObservableCounter, ObservableGauge } from '@opentelemetry/api';
-import type { RecordObserver } from '../../providers/provider-hub.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
-import { logOnce } from '../log.js';
 import { DURATION_BUCKETS_SECONDS, METRICS, type MetricKey } from '../metric-names.js';
 import { attributesOf } from './attribute-cache.js';
 import {
@@ -29,9 +27,9 @@ export interface ProviderInstruments {
 export const METER_NAME = 'provider-health';
 
 /**
- * Creates every instrument METRICS defines (DESIGN.md, "Telemetry contract") on `meter`.
+ * Creates every instrument METRICS defines (docs/design.md, "Telemetry contract") on `meter`.
  * Counters and gauges are observable, read from the registry at collection time; the two
- * histograms are fed through `registry.onRecord`. A key added to METRICS without a reader here
+ * histograms are fed by the registry's `record` event. A key added to METRICS without a reader here
  * fails to compile, so the map and the emitted metrics cannot drift.
  */
 export function createProviderInstruments(meter: Meter, registry: ProviderRegistry): ProviderInstruments {
@@ -77,25 +75,15 @@ function histogram(meter: Meter, key: HistogramKey): Histogram {
   });
 }
 
-/** Points `registry.onRecord` at this meter's histograms, keeping any observer set before us. */
+/** Feeds this meter's histograms from the registry's `record` event; returns the unsubscribe. */
 function attachHistograms(meter: Meter, registry: ProviderRegistry): () => void {
   const duration = histogram(meter, 'requestDuration');
   const ttfb = histogram(meter, 'timeToFirstByte');
-  const previous = registry.onRecord;
-  const observer: RecordObserver = (provider, outcome, statusCode, durationMs, ttfbMs) => {
-    try {
-      const attributes = attributesOf(provider);
-      // A rejected request never reached the provider: its "duration" would only dilute the latency.
-      if (durationMs >= 0 && outcome !== 'rejected')
-        duration.record(durationMs / 1000, attributes.outcome(outcome));
-      if (ttfbMs >= 0) ttfb.record(ttfbMs / 1000, attributes.provider);
-    } catch (error) {
-      logOnce('metrics:record', 'recording a request duration failed; histograms skip it', error);
-    }
-    if (previous !== undefined) previous(provider, outcome, statusCode, durationMs, ttfbMs);
-  };
-  registry.onRecord = observer;
-  return () => {
-    if (registry.onRecord === observer) registry.onRecord = previous;
-  };
+  return registry.events.on('record', function recordHistograms(provider, request) {
+    const attributes = attributesOf(provider);
+    // A rejected request never reached the provider: its "duration" would only dilute the latency.
+    if (request.durationMs >= 0 && request.outcome !== 'rejected')
+      duration.record(request.durationMs / 1000, attributes.outcome(request.outcome));
+    if (request.ttfbMs >= 0) ttfb.record(request.ttfbMs / 1000, attributes.provider);
+  });
 }

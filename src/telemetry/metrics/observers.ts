@@ -1,10 +1,9 @@
 import type { Attributes, ObservableResult } from '@opentelemetry/api';
+import { logOnce } from '../../common/log.js';
 import type { Provider } from '../../providers/provider.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
-import { logOnce } from '../log.js';
 import { CIRCUIT_STATE_VALUES, HEALTH_STATUS_VALUES, RATELIMIT_KIND_VALUES } from '../metric-names.js';
 import { attributesOf } from './attribute-cache.js';
-import { ratelimitValue } from './ratelimit-store.js';
 import type { TransitionCounts } from './transition-counts.js';
 
 /**
@@ -37,10 +36,10 @@ export function observeRequests(registry: ProviderRegistry): Observer {
     eachActive(registry, (provider) => {
       const attributes = attributesOf(provider);
       sums.clear();
-      for (const [key, count] of provider.stats.statusCounts) {
+      provider.stats.forEachStatusCount((key, count) => {
         const set = attributes.forStatusKey(key);
         sums.set(set, (sums.get(set) ?? 0) + count);
-      }
+      });
       for (const [set, count] of sums) result.observe(count, set);
     });
     sums.clear();
@@ -89,7 +88,7 @@ export function observeRatelimit(registry: ProviderRegistry, which: 'remaining' 
   return (result) => {
     eachActive(registry, (provider) => {
       for (const kind of RATELIMIT_KIND_VALUES) {
-        const value = ratelimitValue(provider, kind, which);
+        const value = provider.stats.ratelimits.value(kind, which);
         if (value !== undefined) result.observe(value, attributesOf(provider).ratelimitKind(kind));
       }
     });

@@ -58,7 +58,7 @@ export function transitionCountsOf(registry: ProviderRegistry): TransitionCounts
   let counts = perRegistry.get(registry);
   if (counts === undefined) {
     const created = new TransitionCounts();
-    registry.transitionListeners.add((event) => created.record(event));
+    registry.events.on('transition', (event) => created.record(event));
     perRegistry.set(registry, created);
     counts = created;
   }

@@ -2,25 +2,17 @@ import { errorMonitor } from 'node:events';
 import { ClientRequest, IncomingMessage, type RequestOptions } from 'node:http';
 import type { Span } from '@opentelemetry/api';
 import type { HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
+import { defaultPort } from '../../common/host.js';
+import { linkOf } from '../../gate/request-links.js';
 import { headersFromRecord } from '../../outcome/headers.js';
 import type { Provider } from '../../providers/provider.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
-import {
-  NO_ATTRIBUTES,
-  outcomeOfError,
-  outcomeOfResponse,
-  providerSpanAttributes,
-  setSpanOutcome,
-} from './span-outcome.js';
+import { NO_ATTRIBUTES, providerSpanAttributes, setSpanOutcome, spanOutcome } from './span-outcome.js';
 import type { HookOptions } from './undici-hooks.js';
-
-function defaultPort(protocol: string | null | undefined): number {
-  return protocol === 'https:' ? 443 : 80;
-}
 
 function providerForOptions(registry: ProviderRegistry, options: RequestOptions): Provider | undefined {
   const host = options.hostname ?? options.host?.replace(/:\d+$/, '') ?? 'localhost';
-  const port = Number(options.port) || options.defaultPort || defaultPort(options.protocol);
+  const port = Number(options.port) || options.defaultPort || defaultPort(options.protocol ?? 'http:');
   return registry.providerForHost(host.replace(/^\[|\]$/g, ''), Number(port));
 }
 
@@ -35,32 +27,42 @@ function providerForRequest(registry: ProviderRegistry, request: ClientRequest):
 /**
  * Hooks for `new HttpInstrumentation(httpInstrumentationConfig(registry))`: node:http / https client
  * spans to a provider get `gen_ai.provider.name`, `ai_provider.circuit.state` and, before the span
- * ends, `ai_provider.outcome`. The error listeners are `errorMonitor`s (they change no error
- * semantics) added inside the hooks, which instrumentation-http calls before it adds its own
- * listeners that end the span, so ours run first.
+ * ends, `ai_provider.outcome`: the request's own classification, read where the gate keeps it.
+ * The gate's listeners on the request and its response run before these (src/intercept/http-agent.ts),
+ * and these run before instrumentation-http's own, which end the span.
  */
 export function httpInstrumentationConfig(
   registry: ProviderRegistry,
   options: HookOptions = {},
 ): HttpInstrumentationConfig {
-  const tracked = new WeakSet<ClientRequest>();
+  const providers = new WeakMap<ClientRequest, Provider>();
   const config: HttpInstrumentationConfig = {
     startOutgoingSpanHook: (requestOptions) => {
       const provider = providerForOptions(registry, requestOptions);
       return provider === undefined ? NO_ATTRIBUTES : providerSpanAttributes(provider);
     },
     requestHook: (span: Span, request) => {
-      if (!(request instanceof ClientRequest) || providerForRequest(registry, request) === undefined) return;
-      tracked.add(request);
-      request.on(errorMonitor, (error: unknown) => setSpanOutcome(span, outcomeOfError(error)));
+      if (!(request instanceof ClientRequest)) return;
+      const provider = providerForRequest(registry, request);
+      if (provider === undefined) return;
+      providers.set(request, provider);
+      request.on(errorMonitor, (error: unknown) =>
+        setSpanOutcome(span, spanOutcome(linkOf(request), provider, { error })),
+      );
     },
     responseHook: (span: Span, response) => {
       if (!(response instanceof IncomingMessage)) return;
       // `req` is set on client responses (not in @types/node 20's IncomingMessage).
       const request = (response as IncomingMessage & { req?: ClientRequest }).req;
-      if (request === undefined || !tracked.has(request)) return;
-      setSpanOutcome(span, outcomeOfResponse(response.statusCode ?? 0, headersFromRecord(response.headers)));
-      response.on(errorMonitor, (error: unknown) => setSpanOutcome(span, outcomeOfError(error)));
+      const provider = request === undefined ? undefined : providers.get(request);
+      if (request === undefined || provider === undefined) return;
+      const seen = { status: response.statusCode ?? 0, headers: headersFromRecord(response.headers) };
+      const settle = (error?: unknown): void =>
+        setSpanOutcome(span, spanOutcome(linkOf(request), provider, { ...seen, error }));
+      response.once('end', () => settle());
+      response.once(errorMonitor, (error: unknown) => settle(error));
+      // Closed before its end (the app stopped reading): the gate has classified it by now.
+      response.once('close', () => settle());
     },
   };
   if (options.providersOnly === true) {

@@ -4,8 +4,8 @@ import type { TracerProvider } from '@opentelemetry/api';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { describeError, log } from '../../common/log.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
-import { describeError, log } from '../log.js';
 import { httpInstrumentationConfig } from './http-hooks.js';
 import { undiciInstrumentationConfig } from './undici-hooks.js';
 

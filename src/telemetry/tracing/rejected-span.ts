@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { logOnce } from '../../common/log.js';
 import type { Provider } from '../../providers/provider.js';
-import { logOnce } from '../log.js';
 import { ATTR } from '../metric-names.js';
 import { pluginTracer } from './plugin-tracer.js';
 

@@ -1,7 +1,7 @@
 import { type Attributes, SpanKind, trace } from '@opentelemetry/api';
 import type { TransitionEvent } from '../../breaker/circuit-state.js';
+import { log, logOnce } from '../../common/log.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
-import { log, logOnce } from '../log.js';
 import { ATTR } from '../metric-names.js';
 import { pluginTracer } from './plugin-tracer.js';
 
@@ -60,5 +60,5 @@ const installed = new WeakSet<ProviderRegistry>();
 export function reportTransitions(registry: ProviderRegistry): void {
   if (installed.has(registry)) return;
   installed.add(registry);
-  registry.transitionListeners.add(reportTransition);
+  registry.events.on('transition', reportTransition);
 }

@@ -1,41 +1,49 @@
 import { subscribe } from 'node:diagnostics_channel';
 import type { Span } from '@opentelemetry/api';
 import type { UndiciInstrumentationConfig, UndiciRequest } from '@opentelemetry/instrumentation-undici';
-import { headersFromRecord } from '../../outcome/headers.js';
+import { logOnce } from '../../common/log.js';
+import { dispatchingNow, linkOf, linkRequest } from '../../gate/request-links.js';
+import { type HeaderSource, headersFromRecord } from '../../outcome/headers.js';
+import type { Provider } from '../../providers/provider.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
-import { logOnce } from '../log.js';
-import {
-  NO_ATTRIBUTES,
-  outcomeOfError,
-  outcomeOfResponse,
-  providerSpanAttributes,
-  setSpanOutcome,
-} from './span-outcome.js';
+import { NO_ATTRIBUTES, providerSpanAttributes, setSpanOutcome, spanOutcome } from './span-outcome.js';
 
-// Provider requests whose span is still open, by undici request object, for the error channel.
-const spans = new WeakMap<object, Span>();
+interface TrackedSpan {
+  span: Span;
+  provider: Provider;
+  /** What the span saw, for a request the gate did not observe (see spanOutcome). */
+  seen: { status?: number; headers?: HeaderSource };
+}
+
+// Provider requests whose span is still open, by undici request object.
+const spans = new WeakMap<object, TrackedSpan>();
 let subscribed = false;
 
 /**
- * `undici:request:error` is where instrumentation-undici ends a failed span. Subscribers run in
- * subscription order, so ours must be in first to classify the error onto the still-open span.
- * Subscribing when the config is built (before anyone constructs the instrumentation with it)
- * guarantees that; the response outcome needs no channel since `responseHook` sees the status.
+ * instrumentation-undici ends a span on `undici:request:trailers` (the body ended) or
+ * `undici:request:error`, both published before the request's handler hears of it. Subscribers
+ * run in subscription order, so ours, subscribed when the config is built (before anyone
+ * constructs the instrumentation with it), runs first: it finishes the request's observation
+ * there, which classifies it once, and puts that outcome on the still-open span.
  */
-function subscribeToErrors(): void {
+function subscribeToEnds(): void {
   if (subscribed) return;
   subscribed = true;
-  subscribe('undici:request:error', (message) => {
+  const end = (message: unknown, error?: unknown): void => {
     try {
-      const { request, error } = message as { request: object; error: unknown };
-      const span = spans.get(request);
-      if (span === undefined) return;
+      const { request } = message as { request: object };
+      const tracked = spans.get(request);
+      if (tracked === undefined) return;
       spans.delete(request);
-      setSpanOutcome(span, outcomeOfError(error));
-    } catch (error) {
-      logOnce('tracing:undici-error', 'classifying an undici error for its span failed', error);
+      const link = linkOf(request);
+      if (link !== undefined && link !== 'rejected') link.finish(error);
+      setSpanOutcome(tracked.span, spanOutcome(link, tracked.provider, { ...tracked.seen, error }));
+    } catch (failure) {
+      logOnce('tracing:undici-end', 'setting the outcome of an undici span failed', failure);
     }
-  });
+  };
+  subscribe('undici:request:trailers', (message) => end(message));
+  subscribe('undici:request:error', (message) => end(message, (message as { error?: unknown }).error));
 }
 
 export interface HookOptions {
@@ -56,19 +64,24 @@ export function undiciInstrumentationConfig(
   registry: ProviderRegistry,
   options: HookOptions = {},
 ): UndiciInstrumentationConfig {
-  subscribeToErrors();
+  subscribeToEnds();
   const config: UndiciInstrumentationConfig = {
     startSpanHook: (request: UndiciRequest) => {
       const provider = registry.providerForOrigin(request.origin);
       return provider === undefined ? NO_ATTRIBUTES : providerSpanAttributes(provider);
     },
     requestHook: (span, request) => {
-      if (registry.providerForOrigin(request.origin) !== undefined) spans.set(request, span);
+      const provider = registry.providerForOrigin(request.origin);
+      if (provider === undefined) return;
+      spans.set(request, { span, provider, seen: {} });
+      // Called while the wrapped dispatcher hands this request on: that observation is its own.
+      const observation = dispatchingNow();
+      if (observation !== undefined && observation.provider === provider) linkRequest(request, observation);
     },
-    responseHook: (span, { request, response }) => {
-      if (!spans.has(request)) return;
-      // The request stays in the map: a body that fails after the headers still ends in the error channel.
-      setSpanOutcome(span, outcomeOfResponse(response.statusCode, headersFromRecord(response.headers)));
+    responseHook: (_span, { request, response }) => {
+      const tracked = spans.get(request);
+      if (tracked === undefined || linkOf(request) !== undefined) return;
+      tracked.seen = { status: response.statusCode, headers: headersFromRecord(response.headers) };
     },
   };
   if (options.providersOnly === true)

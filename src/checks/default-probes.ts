@@ -1,8 +1,8 @@
-import type { Provider } from '../providers/provider.js';
+import type { CheckTarget } from './check-target.js';
 import { type HealthProbe, urlProbe } from './health-check.js';
 
 /** How each built-in probe authenticates; listing models is free on every one of them. */
-function authHeaders(provider: Provider, key: string): Record<string, string> {
+function authHeaders(provider: CheckTarget, key: string): Record<string, string> {
   switch (provider.name) {
     case 'anthropic':
       return { 'x-api-key': key, 'anthropic-version': '2023-06-01' };
@@ -19,7 +19,7 @@ function authHeaders(provider: Provider, key: string): Record<string, string> {
  * environment variable. Undefined means "no probe": the check reports that instead of failing.
  */
 export function defaultProbe(
-  provider: Provider,
+  provider: CheckTarget,
   env: NodeJS.ProcessEnv = process.env,
 ): HealthProbe | undefined {
   const { healthCheckUrl, probePath, apiKeyEnv, hosts } = provider.config;
@@ -31,7 +31,7 @@ export function defaultProbe(
   return urlProbe(`https://${host}${probePath}`, authHeaders(provider, key));
 }
 
-export function whyNoProbe(provider: Provider): string {
+export function whyNoProbe(provider: CheckTarget): string {
   const { probePath, apiKeyEnv } = provider.config;
   if (probePath !== undefined && apiKeyEnv !== undefined) {
     return `no probe: set ${apiKeyEnv} for the built-in list-models check, or configure providers.${provider.name}.healthCheckUrl`;

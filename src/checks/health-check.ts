@@ -1,7 +1,7 @@
-import { executeScope } from '../breaker/execute-scope.js';
+import { executeScope } from '../common/execute-scope.js';
 import { classify } from '../outcome/classify.js';
 import type { Classification } from '../outcome/outcome.js';
-import type { Provider } from '../providers/provider.js';
+import type { CheckTarget } from './check-target.js';
 
 /** An active health check: resolves to how the probe went. It must honour `signal`. */
 export type HealthProbe = (signal: AbortSignal) => Promise<Classification>;
@@ -50,7 +50,7 @@ export function urlProbe(url: string, headers: Record<string, string> = {}): Hea
  * Requests the probe makes are not admitted by the interceptors (execute scope).
  */
 export async function runHealthCheck(
-  provider: Provider,
+  provider: CheckTarget,
   probe: HealthProbe,
   options: RunCheckOptions,
 ): Promise<HealthCheckResult> {

@@ -1,10 +1,26 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
+/**
+ * The one grammar of hosts and ports: request origins, `host:port` settings, `Host` headers and
+ * provider host patterns all go through here.
+ */
 export interface HostPort {
   /** Lowercased; IPv6 without brackets, in the form URL parsing gives (`::1`). */
   host: string;
   port: number | undefined;
   ipv6: boolean;
+}
+
+const DEFAULT_PORTS: Readonly<Record<string, number>> = {
+  'http:': 80,
+  'https:': 443,
+  'ws:': 80,
+  'wss:': 443,
+};
+
+/** The port a URL scheme implies (`https:` 443, `http:` 80); 0 for a scheme without one. */
+export function defaultPort(protocol: string | null | undefined): number {
+  return (protocol === undefined || protocol === null ? undefined : DEFAULT_PORTS[protocol]) ?? 0;
 }
 
 /**
@@ -19,7 +35,7 @@ export function splitHostPort(text: string): HostPort | undefined {
     if (close < 0 || !isIPv6(address)) return undefined;
     const port = parsePortSuffix(lower.slice(close + 1));
     if (port === null) return undefined;
-    // Request hosts come out of URL parsing, so patterns are normalised the same way.
+    // Request hosts come out of URL parsing, so everything else is normalised the same way.
     return { host: new URL(`http://[${address}]`).hostname.slice(1, -1), port, ipv6: true };
   }
   const colon = lower.indexOf(':');
@@ -43,7 +59,7 @@ const MAX_LABEL = 63;
 const PLAIN_LABEL = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/;
 // A wildcard stands for the rest of a label, so the fixed part may begin or end with `-`
 // (`*-aiplatform`, `us-*`) but is otherwise an ordinary label.
-const WILDCARD_LABEL = /^(?:\*|\*[a-z0-9_-]*[a-z0-9_]|[a-z0-9_][a-z0-9_-]*\*)$/;
+export const WILDCARD_LABEL = /^(?:\*|\*[a-z0-9_-]*[a-z0-9_]|[a-z0-9_][a-z0-9_-]*\*)$/;
 
 /** An IPv4 address or a DNS name; with `wildcards`, `*` as a whole label or at one end of one. */
 export function isHostName(host: string, wildcards: boolean): boolean {

@@ -1,5 +1,5 @@
-import type { Provider } from '../providers/provider.js';
-import { logOnce } from '../telemetry/log.js';
+import { logOnce } from '../common/log.js';
+import type { CheckTarget } from './check-target.js';
 import { type HealthCheckResult, type HealthProbe, runHealthCheck } from './health-check.js';
 
 export interface SchedulerOptions {
@@ -34,8 +34,8 @@ export class HealthCheckScheduler {
   private readonly last = new Map<string, { at: number; result: HealthCheckResult }>();
 
   constructor(
-    private readonly providers: () => Provider[],
-    private readonly probeFor: (provider: Provider) => HealthProbe | undefined,
+    private readonly providers: () => CheckTarget[],
+    private readonly probeFor: (provider: CheckTarget) => HealthProbe | undefined,
     private options: SchedulerOptions,
   ) {}
 
@@ -58,7 +58,7 @@ export class HealthCheckScheduler {
    * Checks one provider now; joins the check already in flight for it, if any, and returns the
    * last result when it is more recent than the rate cap allows. Undefined: no probe.
    */
-  check(provider: Provider): Promise<HealthCheckResult> | undefined {
+  check(provider: CheckTarget): Promise<HealthCheckResult> | undefined {
     const running = this.inFlight.get(provider.name);
     if (running !== undefined) return running;
     const previous = this.last.get(provider.name);

@@ -1,7 +1,7 @@
 import { type Circuit, type CircuitFunction, Module } from 'mollitia';
-import { getRegistry } from '../providers/global-registry.js';
-import type { Provider } from '../providers/provider.js';
-import { runUnderBreaker } from './run-under-breaker.js';
+import { runUnderBreaker } from './gate/run-under-breaker.js';
+import { getRegistry } from './providers/global-registry.js';
+import type { Provider } from './providers/provider.js';
 
 /**
  * A provider's breaker as a mollitia module, so it composes with mollitia's Retry, Timeout and
@@ -23,7 +23,7 @@ export class ProviderBreakerModule extends Module {
 
   // mollitia's Module signature uses any[] for params; unknown[] is the safe reading of it.
   override execute<T>(circuit: Circuit, promise: CircuitFunction, ...params: unknown[]): Promise<T> {
-    const run = runUnderBreaker(this.provider, () => promise(...params) as Promise<T>);
+    const run = runUnderBreaker(getRegistry(), this.provider, () => promise(...params) as Promise<T>);
     this.emit('execute', circuit, run, this.getExecParams(circuit, params));
     return run;
   }

@@ -1,0 +1,261 @@
+import { DEFAULT_BREAKER_OPTIONS } from '../breaker/breaker-options.js';
+import { LOG_LEVELS, type LogLevel } from '../common/log.js';
+import { ConfigError } from './config-error.js';
+import { parseDuration, parsePositiveDuration } from './duration.js';
+import { parseHostPattern, parseProviderName } from './host-pattern.js';
+import type { Mode, ProviderOptions, RejectWith, ResolvedOptions } from './options.js';
+import { parseProviders } from './provider-options.js';
+import { DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORT, parseServer } from './server-address.js';
+import {
+  type Parse,
+  parseAdminToken,
+  parseBoolean,
+  parseEnum,
+  parseNonEmptyString,
+  parseRate,
+  parseThreshold,
+} from './values.js';
+
+export const MODES: readonly Mode[] = ['enforce', 'observe', 'off'];
+export const REJECT_WITH: readonly RejectWith[] = ['response', 'error'];
+
+/** The global settings that have a default: every resolved key but the per-provider map. */
+export type GlobalOptions = Omit<ResolvedOptions, 'providers' | 'checkIntervalSet'>;
+type GlobalKey = keyof GlobalOptions;
+
+/**
+ * What one source (code, environment, file) said, already validated and converted, under the
+ * resolved names (`recoveryTimeoutMs`), so that merging is "first source that has it".
+ */
+export interface OptionLayer extends Partial<GlobalOptions> {
+  providers?: Map<string, ProviderOptions>;
+  configFile?: string;
+}
+type LayerKey = keyof OptionLayer;
+
+/** One setting, everywhere it can be given. The README's configuration table is printed from these. */
+export interface OptionSpec {
+  /** Key in code and in a config file (`recoveryTimeout`). */
+  readonly option: string;
+  /** How the README names it, when not just `option`. */
+  readonly readmeOption?: string;
+  /** Environment variable, if it has one. */
+  readonly env: string | undefined;
+  /** Where the parsed value goes in a layer (`recoveryTimeoutMs`). */
+  readonly target: LayerKey;
+  /** Validates a value from code or a file (and from the environment unless `parseEnv` is set). */
+  readonly parse: Parse<unknown>;
+  /** Parses the environment's text when its syntax differs from the option's. */
+  readonly parseEnv?: (text: string, key: string) => unknown;
+  /** A number: the environment's plain decimal text is read as one (code and files must give a number). */
+  readonly numeric?: boolean;
+  /** Not accepted in a config file (a file cannot name another file). */
+  readonly notInFile?: boolean;
+  /** The default as the README shows it. */
+  readonly defaultText: string;
+  readonly meaning: string;
+}
+
+const ENTRY_ACCEPTED = 'comma-separated name=host entries, e.g. openai=127.0.0.1:4010,my-llm=*.llm.internal';
+
+/** `openai=127.0.0.1:4010,my-llm=*.llm.internal`; repeating a name adds another host. */
+function parseProviderEntries(text: string, key: string): Map<string, ProviderOptions> {
+  const providers = new Map<string, ProviderOptions>();
+  for (const raw of text.split(',')) {
+    const entry = raw.trim();
+    // Tolerate a trailing comma, the usual leftover of building the list in a shell.
+    if (entry === '') continue;
+    const equals = entry.indexOf('=');
+    if (equals < 0) throw new ConfigError({ key, value: entry, accepted: ENTRY_ACCEPTED });
+    const name = parseProviderName(entry.slice(0, equals).trim(), key);
+    const host = parseHostPattern(entry.slice(equals + 1).trim(), key);
+    const hosts = providers.get(name)?.hosts ?? [];
+    providers.set(name, { hosts: [...new Set([...hosts, host])] });
+  }
+  return providers;
+}
+
+function parseLogLevel(value: unknown, key: string, file?: string): LogLevel {
+  const lower = typeof value === 'string' ? value.toLowerCase() : value;
+  if (typeof lower === 'string' && (LOG_LEVELS as readonly string[]).includes(lower))
+    return lower as LogLevel;
+  return parseEnum(value, LOG_LEVELS, key, file);
+}
+
+const checkInterval: Parse<number | false> = (value, key, file) =>
+  value === false || value === 'off' ? false : parsePositiveDuration(value, key, file);
+
+/** Every setting, in the order the README and error messages list them. A new setting is one entry here. */
+export const OPTION_TABLE: readonly OptionSpec[] = [
+  {
+    option: 'mode',
+    env: 'PROVIDER_HEALTH_MODE',
+    target: 'mode',
+    parse: (v, k, f) => parseEnum(v, MODES, k, f),
+    defaultText: '`enforce`',
+    meaning: '`enforce`, `observe` (measure, never reject) or `off`',
+  },
+  {
+    option: 'rejectWith',
+    env: 'PROVIDER_HEALTH_REJECT_WITH',
+    target: 'rejectWith',
+    parse: (v, k, f) => parseEnum(v, REJECT_WITH, k, f),
+    defaultText: '`response`',
+    meaning: '`response` (synthetic 503) or `error` (CircuitOpenError)',
+  },
+  {
+    option: 'failureThreshold',
+    env: 'PROVIDER_HEALTH_FAILURE_THRESHOLD',
+    target: 'failureThreshold',
+    parse: parseThreshold,
+    numeric: true,
+    defaultText: `\`${DEFAULT_BREAKER_OPTIONS.failureThreshold}\``,
+    meaning: 'consecutive failures that open a circuit',
+  },
+  {
+    option: 'recoveryTimeout',
+    env: 'PROVIDER_HEALTH_RECOVERY_TIMEOUT',
+    target: 'recoveryTimeoutMs',
+    parse: parseDuration,
+    defaultText: '`60s`',
+    meaning: 'time open before the half-open trials',
+  },
+  {
+    option: 'successThreshold',
+    env: 'PROVIDER_HEALTH_SUCCESS_THRESHOLD',
+    target: 'successThreshold',
+    parse: parseThreshold,
+    numeric: true,
+    defaultText: `\`${DEFAULT_BREAKER_OPTIONS.successThreshold}\``,
+    meaning: 'consecutive trial successes that close it (and the most trials at once)',
+  },
+  {
+    option: 'trialTimeout',
+    env: 'PROVIDER_HEALTH_TRIAL_TIMEOUT',
+    target: 'trialTimeoutMs',
+    parse: parsePositiveDuration,
+    defaultText: '`30s`',
+    meaning: 'a trial unsettled this long counts as a timeout',
+  },
+  {
+    option: 'providers',
+    readmeOption: 'providers.<name>.hosts',
+    env: 'PROVIDER_HEALTH_PROVIDERS',
+    target: 'providers',
+    parse: parseProviders,
+    parseEnv: parseProviderEntries,
+    defaultText: 'none',
+    meaning:
+      'adds hosts to providers, creating new ones: `openai=127.0.0.1:4010,my-llm=*.llm.internal`. A pattern with a port matches that host and port; without one, the host on any port',
+  },
+  {
+    option: 'server',
+    env: 'PROVIDER_HEALTH_SERVER',
+    target: 'server',
+    parse: parseServer,
+    defaultText: `\`${DEFAULT_SERVER_HOST}:${DEFAULT_SERVER_PORT}\``,
+    meaning: 'where the health endpoints listen (`host:port`, `:port`), or `off`',
+  },
+  {
+    option: 'adminToken',
+    env: 'PROVIDER_HEALTH_ADMIN_TOKEN',
+    target: 'adminToken',
+    parse: parseAdminToken,
+    defaultText: 'none',
+    meaning: 'bearer token for reset / force-open; without one they are disabled',
+  },
+  {
+    option: 'checkInterval',
+    env: 'PROVIDER_HEALTH_CHECK_INTERVAL',
+    target: 'checkIntervalMs',
+    parse: checkInterval,
+    defaultText: '`60s`',
+    meaning: 'active check interval, or `off`; the preload starts checks only when this is set',
+  },
+  {
+    option: 'checkTimeout',
+    env: 'PROVIDER_HEALTH_CHECK_TIMEOUT',
+    target: 'checkTimeoutMs',
+    parse: parsePositiveDuration,
+    defaultText: '`10s`',
+    meaning: 'how long one active check may take before it counts as a timeout',
+  },
+  {
+    option: 'checkFeedsBreaker',
+    env: 'PROVIDER_HEALTH_CHECK_FEEDS_BREAKER',
+    target: 'checkFeedsBreaker',
+    parse: parseBoolean,
+    defaultText: '`true`',
+    meaning:
+      'whether check outcomes count like real traffic (a success of an open circuit starts its trials, never closes it)',
+  },
+  {
+    option: 'degradedFailureRate',
+    env: 'PROVIDER_HEALTH_DEGRADED_FAILURE_RATE',
+    target: 'degradedFailureRate',
+    parse: parseRate,
+    numeric: true,
+    defaultText: '`0.1`',
+    meaning: 'recent failure share that makes a provider degraded',
+  },
+  {
+    option: 'degradedLatency',
+    env: 'PROVIDER_HEALTH_DEGRADED_LATENCY',
+    target: 'degradedLatencyMs',
+    parse: parsePositiveDuration,
+    defaultText: '`30s`',
+    meaning: 'recent p95 above which a provider is degraded',
+  },
+  {
+    option: 'statsWindow',
+    env: 'PROVIDER_HEALTH_STATS_WINDOW',
+    target: 'statsWindowMs',
+    parse: parsePositiveDuration,
+    defaultText: '`5m`',
+    meaning: 'the sliding window of "recent" stats',
+  },
+  {
+    option: 'configFile',
+    env: 'PROVIDER_HEALTH_CONFIG',
+    target: 'configFile',
+    parse: parseNonEmptyString,
+    parseEnv: (text) => text,
+    notInFile: true,
+    defaultText: 'none',
+    meaning: 'JSON or YAML file with any of these options, including per-provider settings',
+  },
+  {
+    option: 'logLevel',
+    env: 'PROVIDER_HEALTH_LOG_LEVEL',
+    target: 'logLevel',
+    parse: parseLogLevel,
+    defaultText: '`info`',
+    meaning: '`debug`, `info`, `warn`, `error` or `silent` (log lines are JSON on stderr)',
+  },
+];
+
+/** The one set of defaults (docs/design.md, "Configuration"). */
+export const DEFAULT_OPTIONS: Readonly<GlobalOptions> = Object.freeze({
+  mode: 'enforce',
+  rejectWith: 'response',
+  failureThreshold: DEFAULT_BREAKER_OPTIONS.failureThreshold,
+  recoveryTimeoutMs: DEFAULT_BREAKER_OPTIONS.recoveryTimeoutMs,
+  successThreshold: DEFAULT_BREAKER_OPTIONS.successThreshold,
+  trialTimeoutMs: DEFAULT_BREAKER_OPTIONS.trialTimeoutMs,
+  server: Object.freeze({ host: DEFAULT_SERVER_HOST, port: DEFAULT_SERVER_PORT }),
+  adminToken: undefined,
+  checkIntervalMs: 60_000,
+  checkTimeoutMs: 10_000,
+  checkFeedsBreaker: true,
+  degradedFailureRate: 0.1,
+  degradedLatencyMs: 30_000,
+  statsWindowMs: 300_000,
+  logLevel: 'info',
+} satisfies GlobalOptions);
+
+export const GLOBAL_KEYS = Object.keys(DEFAULT_OPTIONS) as GlobalKey[];
+
+/** Every variable the plugin reads. Any other `PROVIDER_HEALTH_*` variable is reported as a typo. */
+export const ENV_VARS: readonly string[] = OPTION_TABLE.flatMap((spec) =>
+  spec.env === undefined ? [] : [spec.env],
+);

@@ -1,0 +1,190 @@
+import type { Admission } from '../breaker/circuit-state.js';
+import { logOnce } from '../common/log.js';
+import { classify, SUCCESS_CLASSIFICATION } from '../outcome/classify.js';
+import type { HeaderSource } from '../outcome/headers.js';
+import type { Classification, Outcome } from '../outcome/outcome.js';
+import type { Provider } from '../providers/provider.js';
+import type { RecordedRequest } from '../providers/provider-events.js';
+
+// Error bodies are read for classification (insufficient_quota, billing); larger ones are cut.
+const MAX_CAPTURED_BODY = 8 * 1024;
+
+/**
+ * One admitted provider request, from admission to the end of its body (a stream ends when it
+ * ends) or its error, on every path (fetch/undici, node:http, explicit calls). It is classified
+ * once, when it finishes; the breaker, the stats, the metrics and the span all read that one
+ * classification. It is itself the record handed to the provider: no copy per request.
+ */
+export class RequestObservation implements RecordedRequest {
+  outcome: Outcome = 'success';
+  statusCode = 0;
+  durationMs = -1;
+  ttfbMs = -1;
+  endedAt = 0;
+  reason: string | undefined;
+  retryAfterMs: number | undefined;
+  /** The request's one classification, set when it finishes. */
+  classification: Classification | undefined;
+  /** node:http's `timeout` event fired: the error that follows is the caller's timeout, not a reset. */
+  timedOut = false;
+  private readonly started: number;
+  private headers: HeaderSource | undefined;
+  private body: Buffer[] | undefined;
+  private bodyBytes = 0;
+
+  constructor(
+    readonly provider: Provider,
+    readonly admission: Admission,
+    private readonly signal?: AbortSignal | null,
+  ) {
+    this.started = provider.clock.now();
+  }
+
+  /** Final response headers (1xx are skipped). Headers and body are kept only for error statuses. */
+  onResponseStart(status: number, headers: () => HeaderSource): void {
+    if (status < 200 || this.statusCode !== 0) return;
+    this.statusCode = status;
+    const now = this.provider.clock.now();
+    this.ttfbMs = now - this.started;
+    if (status >= 400) {
+      this.headers = headers();
+      this.body = [];
+    }
+    const ratelimits = this.provider.stats.ratelimits;
+    if (ratelimits.due(now)) ratelimits.sample(now, this.headers ?? headers());
+  }
+
+  /** A protocol upgrade (101: WebSocket, …) succeeded: the request ends here, as a success. */
+  onUpgrade(status: number): void {
+    if (this.statusCode === 0) {
+      this.statusCode = status;
+      this.ttfbMs = this.provider.clock.now() - this.started;
+    }
+    this.finish();
+  }
+
+  get capturingBody(): boolean {
+    return this.body !== undefined && this.bodyBytes < MAX_CAPTURED_BODY;
+  }
+
+  onBodyChunk(chunk: Buffer | Uint8Array | string): void {
+    if (this.body === undefined || this.bodyBytes >= MAX_CAPTURED_BODY) return;
+    const buffer =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk)
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const part = buffer.subarray(0, MAX_CAPTURED_BODY - this.bodyBytes);
+    this.body.push(Buffer.from(part));
+    this.bodyBytes += part.length;
+  }
+
+  get finished(): boolean {
+    return this.classification !== undefined;
+  }
+
+  /** The request ended: `error` undefined means the body ended normally. Records exactly once. */
+  finish(error?: unknown): void {
+    if (this.classification !== undefined) return;
+    this.settle(() => this.classifyEnd(error));
+  }
+
+  /**
+   * An explicit call (`execute()`) ended with a value: a fetch Response is classified by its
+   * status and headers, anything else is a success.
+   */
+  finishWithValue(value: unknown): void {
+    if (this.classification !== undefined) return;
+    if (value instanceof Response) {
+      this.statusCode = value.status;
+      const rules = this.provider.config.rules;
+      this.settle(() => classify({ status: value.status, headers: value.headers }, rules));
+      return;
+    }
+    this.settle(() => RESOLVED);
+  }
+
+  /** An explicit call threw: classified by the error; the status it carries, if any, is recorded. */
+  finishWithError(error: unknown): void {
+    if (this.classification !== undefined) return;
+    this.statusCode = statusOf(error);
+    this.settle(() => classify({ error }, this.provider.config.rules));
+  }
+
+  private settle(classifyNow: () => Classification): void {
+    try {
+      const now = this.provider.clock.now();
+      this.endedAt = now;
+      this.durationMs = now - this.started;
+      const result = classifyNow();
+      this.classification = result;
+      this.outcome = result.outcome;
+      this.reason = result.reason;
+      this.retryAfterMs = result.retryAfterMs;
+      this.provider.recordRequest(this);
+    } catch (failure) {
+      this.classification ??= UNRECORDED;
+      logOnce(
+        'observation.finish',
+        'recording a provider request failed; the request itself is unaffected',
+        failure,
+      );
+    }
+  }
+
+  private classifyEnd(error: unknown): Classification {
+    const status = this.statusCode;
+    // The common case skips classify(); a rule for a 2xx/3xx status (rare) must still apply.
+    const overridden = this.provider.config.rules.statusOverrides?.[status] !== undefined;
+    if (error === undefined && !overridden && ((status >= 200 && status < 400) || status === 101)) {
+      return SUCCESS_CLASSIFICATION;
+    }
+    const result = classify(
+      {
+        status: status === 0 ? undefined : status,
+        headers: this.headers,
+        body: this.body === undefined ? undefined : Buffer.concat(this.body).toString('utf8'),
+        error: this.timedOut && error !== undefined ? timeoutError(error) : error,
+        aborted: this.signal?.aborted === true,
+      },
+      this.provider.config.rules,
+    );
+    return this.looksLikeClientTimeout(result.outcome) ? CLIENT_TIMEOUT : result;
+  }
+
+  /**
+   * The official SDKs enforce their own `timeout` with a bare `abort()`, which looks exactly like
+   * a caller's cancel. An abort before any response header, after the request waited at least the
+   * provider's trial timeout (30 s by default), is a hang: counted as a timeout, so a provider
+   * that stops answering opens its circuit.
+   */
+  private looksLikeClientTimeout(outcome: Outcome): boolean {
+    return (
+      outcome === 'canceled' && this.statusCode === 0 && this.durationMs >= this.provider.breaker.trialTimeout
+    );
+  }
+}
+
+const RESOLVED: Classification = Object.freeze({ outcome: 'success', reason: 'resolved' });
+const CLIENT_TIMEOUT: Classification = Object.freeze({
+  outcome: 'timeout',
+  reason: 'no response headers, then aborted (client timeout)',
+});
+const UNRECORDED: Classification = Object.freeze({
+  outcome: 'connection_error',
+  reason: 'not recorded: internal failure',
+});
+
+function timeoutError(cause: unknown): Error {
+  const error = new Error('request timed out', { cause });
+  error.name = 'TimeoutError';
+  return error;
+}
+
+function statusOf(error: unknown): number {
+  try {
+    const status = (error as { status?: unknown } | null)?.status;
+    return typeof status === 'number' && status >= 100 && status < 600 ? status : 0;
+  } catch {
+    return 0;
+  }
+}
