@@ -1,5 +1,5 @@
 /**
- * provider-health interception benchmark, one run (see DESIGN.md, "Measuring on these machines"):
+ * provider-health interception benchmark, one run (see docs/design.md, "Measuring on these machines"):
  * every end-to-end variant in its own child process, variants alternated over rounds, client
  * CPU time next to wall time, a bare-vs-bare control; then the in-process per-request cost and
  * the heap soak. `npm run bench:intercept`.

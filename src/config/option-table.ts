@@ -51,8 +51,8 @@ export interface OptionSpec {
   readonly numeric?: boolean;
   /** Not accepted in a config file (a file cannot name another file). */
   readonly notInFile?: boolean;
-  /** The default as the README shows it. */
-  readonly defaultText: string;
+  /** A duration in milliseconds: the README shows its default as `60s`. */
+  readonly duration?: boolean;
   readonly meaning: string;
 }
 
@@ -92,7 +92,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     env: 'PROVIDER_HEALTH_MODE',
     target: 'mode',
     parse: (v, k, f) => parseEnum(v, MODES, k, f),
-    defaultText: '`enforce`',
     meaning: '`enforce`, `observe` (measure, never reject) or `off`',
   },
   {
@@ -100,7 +99,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     env: 'PROVIDER_HEALTH_REJECT_WITH',
     target: 'rejectWith',
     parse: (v, k, f) => parseEnum(v, REJECT_WITH, k, f),
-    defaultText: '`response`',
     meaning: '`response` (synthetic 503) or `error` (CircuitOpenError)',
   },
   {
@@ -109,15 +107,14 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     target: 'failureThreshold',
     parse: parseThreshold,
     numeric: true,
-    defaultText: `\`${DEFAULT_BREAKER_OPTIONS.failureThreshold}\``,
     meaning: 'consecutive failures that open a circuit',
   },
   {
     option: 'recoveryTimeout',
+    duration: true,
     env: 'PROVIDER_HEALTH_RECOVERY_TIMEOUT',
     target: 'recoveryTimeoutMs',
     parse: parseDuration,
-    defaultText: '`60s`',
     meaning: 'time open before the half-open trials',
   },
   {
@@ -126,15 +123,14 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     target: 'successThreshold',
     parse: parseThreshold,
     numeric: true,
-    defaultText: `\`${DEFAULT_BREAKER_OPTIONS.successThreshold}\``,
     meaning: 'consecutive trial successes that close it (and the most trials at once)',
   },
   {
     option: 'trialTimeout',
+    duration: true,
     env: 'PROVIDER_HEALTH_TRIAL_TIMEOUT',
     target: 'trialTimeoutMs',
     parse: parsePositiveDuration,
-    defaultText: '`30s`',
     meaning: 'a trial unsettled this long counts as a timeout',
   },
   {
@@ -144,7 +140,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     target: 'providers',
     parse: parseProviders,
     parseEnv: parseProviderEntries,
-    defaultText: 'none',
     meaning:
       'adds hosts to providers, creating new ones: `openai=127.0.0.1:4010,my-llm=*.llm.internal`. A pattern with a port matches that host and port; without one, the host on any port',
   },
@@ -153,7 +148,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     env: 'PROVIDER_HEALTH_SERVER',
     target: 'server',
     parse: parseServer,
-    defaultText: `\`${DEFAULT_SERVER_HOST}:${DEFAULT_SERVER_PORT}\``,
     meaning: 'where the health endpoints listen (`host:port`, `:port`), or `off`',
   },
   {
@@ -161,23 +155,22 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     env: 'PROVIDER_HEALTH_ADMIN_TOKEN',
     target: 'adminToken',
     parse: parseAdminToken,
-    defaultText: 'none',
     meaning: 'bearer token for reset / force-open; without one they are disabled',
   },
   {
     option: 'checkInterval',
+    duration: true,
     env: 'PROVIDER_HEALTH_CHECK_INTERVAL',
     target: 'checkIntervalMs',
     parse: checkInterval,
-    defaultText: '`60s`',
     meaning: 'active check interval, or `off`; the preload starts checks only when this is set',
   },
   {
     option: 'checkTimeout',
+    duration: true,
     env: 'PROVIDER_HEALTH_CHECK_TIMEOUT',
     target: 'checkTimeoutMs',
     parse: parsePositiveDuration,
-    defaultText: '`10s`',
     meaning: 'how long one active check may take before it counts as a timeout',
   },
   {
@@ -185,7 +178,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     env: 'PROVIDER_HEALTH_CHECK_FEEDS_BREAKER',
     target: 'checkFeedsBreaker',
     parse: parseBoolean,
-    defaultText: '`true`',
     meaning:
       'whether check outcomes count like real traffic (a success of an open circuit starts its trials, never closes it)',
   },
@@ -195,23 +187,22 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     target: 'degradedFailureRate',
     parse: parseRate,
     numeric: true,
-    defaultText: '`0.1`',
     meaning: 'recent failure share that makes a provider degraded',
   },
   {
     option: 'degradedLatency',
+    duration: true,
     env: 'PROVIDER_HEALTH_DEGRADED_LATENCY',
     target: 'degradedLatencyMs',
     parse: parsePositiveDuration,
-    defaultText: '`30s`',
     meaning: 'recent p95 above which a provider is degraded',
   },
   {
     option: 'statsWindow',
+    duration: true,
     env: 'PROVIDER_HEALTH_STATS_WINDOW',
     target: 'statsWindowMs',
     parse: parsePositiveDuration,
-    defaultText: '`5m`',
     meaning: 'the sliding window of "recent" stats',
   },
   {
@@ -221,7 +212,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     parse: parseNonEmptyString,
     parseEnv: (text) => text,
     notInFile: true,
-    defaultText: 'none',
     meaning: 'JSON or YAML file with any of these options, including per-provider settings',
   },
   {
@@ -229,7 +219,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     env: 'PROVIDER_HEALTH_LOG_LEVEL',
     target: 'logLevel',
     parse: parseLogLevel,
-    defaultText: '`info`',
     meaning: '`debug`, `info`, `warn`, `error` or `silent` (log lines are JSON on stderr)',
   },
 ];
@@ -254,6 +243,26 @@ export const DEFAULT_OPTIONS: Readonly<GlobalOptions> = Object.freeze({
 } satisfies GlobalOptions);
 
 export const GLOBAL_KEYS = Object.keys(DEFAULT_OPTIONS) as GlobalKey[];
+
+/** The default of a setting as the README shows it, from DEFAULT_OPTIONS: `60s`, `5`, none. */
+export function defaultText(spec: OptionSpec): string {
+  const value: unknown = Object.hasOwn(DEFAULT_OPTIONS, spec.target)
+    ? DEFAULT_OPTIONS[spec.target as GlobalKey]
+    : undefined;
+  if (value === undefined) return 'none';
+  if (typeof value === 'object' && value !== null && 'host' in value && 'port' in value)
+    return `\`${String(value.host)}:${String(value.port)}\``;
+  if (spec.duration === true && typeof value === 'number') return `\`${formatDuration(value)}\``;
+  return `\`${String(value)}\``;
+}
+
+/** `5m`, `60s` (a minute reads as seconds, as the breaker's recovery timeout is usually quoted), `500ms`. */
+function formatDuration(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms > 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1_000 === 0) return `${ms / 1_000}s`;
+  return `${ms}ms`;
+}
 
 /** Every variable the plugin reads. Any other `PROVIDER_HEALTH_*` variable is reported as a typo. */
 export const ENV_VARS: readonly string[] = OPTION_TABLE.flatMap((spec) =>

@@ -1,6 +1,6 @@
 import type { Admission } from '../breaker/circuit-state.js';
 import { logOnce } from '../common/log.js';
-import { classify, SUCCESS_CLASSIFICATION } from '../outcome/classify.js';
+import { classify, isPlainSuccess, SUCCESS_CLASSIFICATION } from '../outcome/classify.js';
 import type { HeaderSource } from '../outcome/headers.js';
 import type { Classification, Outcome } from '../outcome/outcome.js';
 import type { Provider } from '../providers/provider.js';
@@ -28,6 +28,7 @@ export class RequestObservation implements RecordedRequest {
   /** node:http's `timeout` event fired: the error that follows is the caller's timeout, not a reset. */
   timedOut = false;
   private readonly started: number;
+  private upgraded = false;
   private headers: HeaderSource | undefined;
   private body: Buffer[] | undefined;
   private bodyBytes = 0;
@@ -56,6 +57,7 @@ export class RequestObservation implements RecordedRequest {
 
   /** A protocol upgrade (101: WebSocket, …) succeeded: the request ends here, as a success. */
   onUpgrade(status: number): void {
+    this.upgraded = true;
     if (this.statusCode === 0) {
       this.statusCode = status;
       this.ttfbMs = this.provider.clock.now() - this.started;
@@ -133,11 +135,9 @@ export class RequestObservation implements RecordedRequest {
 
   private classifyEnd(error: unknown): Classification {
     const status = this.statusCode;
-    // The common case skips classify(); a rule for a 2xx/3xx status (rare) must still apply.
-    const overridden = this.provider.config.rules.statusOverrides?.[status] !== undefined;
-    if (error === undefined && !overridden && ((status >= 200 && status < 400) || status === 101)) {
+    // The common case builds no classify() input at all.
+    if (error === undefined && (this.upgraded || isPlainSuccess(status, this.provider.config.rules)))
       return SUCCESS_CLASSIFICATION;
-    }
     const result = classify(
       {
         status: status === 0 ? undefined : status,

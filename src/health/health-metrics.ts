@@ -65,7 +65,26 @@ export function buildHealthMetrics(stats: ProviderStats, clock: Clock, now: numb
 }
 
 /** The JSON form of docs/design.md "Health endpoints": snake_case keys. */
-export function healthMetricsToJson(metrics: HealthMetrics): Record<string, unknown> {
+export interface HealthMetricsJson {
+  total_requests: number;
+  failed_requests: number;
+  rejected_requests: number;
+  failure_rate: number;
+  lifetime_failure_rate: number;
+  recent_requests: number;
+  consecutive_failures: number;
+  consecutive_successes: number;
+  average_response_time: number | null;
+  p50_response_time: number | null;
+  p95_response_time: number | null;
+  p99_response_time: number | null;
+  last_success_time: string | null;
+  last_failure_time: string | null;
+  last_failure_reason: string | null;
+  outcomes: Record<Outcome, number>;
+}
+
+export function healthMetricsToJson(metrics: HealthMetrics): HealthMetricsJson {
   return {
     total_requests: metrics.totalRequests,
     failed_requests: metrics.failedRequests,

@@ -18,6 +18,14 @@ export interface ResponseParts {
 export const SUCCESS: Classification = Object.freeze({ outcome: 'success', reason: 'HTTP 2xx/3xx' });
 
 /**
+ * The one success shortcut: a 2xx or 3xx that no status rule of the provider's claims is a
+ * success without reading headers or body.
+ */
+export function isPlainSuccess(status: number, rules: OutcomeRules | undefined): boolean {
+  return status >= 200 && status < 400 && rules?.statusOverrides?.[status] === undefined;
+}
+
+/**
  * fal.ai request error types (docs: model-apis/request-errors), sent in `X-Fal-Error-Type` and as
  * `error_type`. Runner failures are fal's own infrastructure between it and the model, so they
  * are provider errors, not connection errors on our side of the wire.
@@ -74,7 +82,7 @@ export function classifyResponse(status: number, parts: ResponseParts, rules: Ou
   const retryAfterMs = status === 429 || status === 503 || status === 529 ? retryAfter(parts) : undefined;
   const override = rules.statusOverrides?.[status];
   if (isOutcome(override)) return result(override, `HTTP ${status} (status rule)`, retryAfterMs);
-  if (status >= 200 && status < 400) return SUCCESS;
+  if (isPlainSuccess(status, undefined)) return SUCCESS;
   if (status < 200) return result('provider_error', `HTTP ${status} as a final status`, undefined);
 
   const body = typeof parts.body === 'string' && parts.body.length > 0 ? parts.body : undefined;

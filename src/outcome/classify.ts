@@ -1,10 +1,10 @@
 import { classifyError } from './classify-error.js';
-import { classifyResponse, SUCCESS } from './classify-response.js';
+import { classifyResponse, isPlainSuccess, SUCCESS } from './classify-response.js';
 import { type HeaderSource, headersFromRecord } from './headers.js';
 import type { Classification } from './outcome.js';
 import { DEFAULT_RULES, type OutcomeRules } from './rules.js';
 
-export { SUCCESS as SUCCESS_CLASSIFICATION } from './classify-response.js';
+export { isPlainSuccess, SUCCESS as SUCCESS_CLASSIFICATION } from './classify-response.js';
 export type { HeaderRecord, HeaderSource, RawHeaders } from './headers.js';
 export { headersFromRecord } from './headers.js';
 
@@ -39,7 +39,7 @@ const UNCLASSIFIABLE: Classification = Object.freeze({
 });
 
 /**
- * Turns one request's ending into an outcome (DESIGN.md, "Outcomes"). Never throws.
+ * Turns one request's ending into an outcome (docs/design.md, "Outcomes"). Never throws.
  * A plain 2xx/3xx returns the shared, frozen `SUCCESS_CLASSIFICATION` without reading headers or body;
  * every result should be treated as read-only.
  */
@@ -48,14 +48,7 @@ export function classify(input: ClassifyInput, rules: OutcomeRules = DEFAULT_RUL
     const status = input.status;
     const error = input.error;
     if (error === undefined || error === null) {
-      if (
-        typeof status === 'number' &&
-        status >= 200 &&
-        status < 400 &&
-        rules?.statusOverrides?.[status] === undefined
-      ) {
-        return SUCCESS;
-      }
+      if (typeof status === 'number' && isPlainSuccess(status, rules)) return SUCCESS;
       if (!isHttpStatus(status)) return NO_RESPONSE;
       return classifyResponse(status, input, rules ?? DEFAULT_RULES);
     }

@@ -1,6 +1,6 @@
 /**
  * What happened to one request to a provider, as recorded in `ai_provider.outcome`.
- * The table in DESIGN.md ("Outcomes") is the contract; the order here is the index order
+ * The table in docs/design.md ("Outcomes") is the contract; the order here is the index order
  * used by per-outcome counters (`OUTCOME_INDEX`).
  */
 export const OUTCOMES = [

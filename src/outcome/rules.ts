@@ -25,5 +25,5 @@ export interface OutcomeRules {
   errorCodeOverrides?: Readonly<Record<string, Outcome>>;
 }
 
-/** No overrides: the built-in table of DESIGN.md ("Outcomes"). */
+/** No overrides: the built-in table of docs/design.md ("Outcomes"). */
 export const DEFAULT_RULES: Readonly<OutcomeRules> = Object.freeze({});

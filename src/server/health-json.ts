@@ -1,5 +1,10 @@
-import { healthMetricsToJson, type ProviderHealthSnapshot } from '../health/health-metrics.js';
-import type { HealthStatus } from '../health/health-status.js';
+import type { CircuitState } from '../breaker/circuit-state.js';
+import {
+  type HealthMetricsJson,
+  healthMetricsToJson,
+  type ProviderHealthSnapshot,
+} from '../health/health-metrics.js';
+import type { HealthReason, HealthStatus } from '../health/health-status.js';
 import type { Provider } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 
@@ -16,8 +21,17 @@ export function overallStatus(statuses: readonly HealthStatus[]): OverallStatus 
   return 'degraded';
 }
 
-/** One provider in the specification's snake_case shape. */
-export function providerJson(snapshot: ProviderHealthSnapshot): Record<string, unknown> {
+/** One provider in the snake_case shape of docs/design.md "Health endpoints". */
+export interface ProviderJson {
+  name: string;
+  status: HealthStatus;
+  reasons: readonly HealthReason[];
+  circuit_state: CircuitState;
+  next_trial_in: number | null;
+  metrics: HealthMetricsJson;
+}
+
+export function providerJson(snapshot: ProviderHealthSnapshot): ProviderJson {
   return {
     name: snapshot.name,
     status: snapshot.status,
@@ -31,12 +45,12 @@ export function providerJson(snapshot: ProviderHealthSnapshot): Record<string, u
 export interface ProvidersView {
   status: OverallStatus;
   timestamp: string;
-  providers: Record<string, Record<string, unknown>>;
+  providers: Record<string, ProviderJson>;
 }
 
 /** `GET /health/providers`, and the snapshot live clients receive. */
 export function providersView(registry: ProviderRegistry): ProvidersView {
-  const providers: Record<string, Record<string, unknown>> = {};
+  const providers: Record<string, ProviderJson> = {};
   const statuses: HealthStatus[] = [];
   for (const provider of sortedProviders(registry)) {
     const snapshot = provider.snapshot();

@@ -16,7 +16,7 @@ export function providerFromPath(registry: ProviderRegistry, raw: string | undef
   return provider;
 }
 
-/** The read-only endpoints of DESIGN.md "Health endpoints". */
+/** The read-only endpoints of docs/design.md "Health endpoints". */
 export function healthRoutes(registry: ProviderRegistry, options: ResolvedHandlerOptions): Route[] {
   return [
     {

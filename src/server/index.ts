@@ -1,4 +1,4 @@
-/** Health endpoints, live events and the status page; see DESIGN.md "Health endpoints". */
+/** Health endpoints, live events and the status page; see docs/design.md "Health endpoints". */
 export { EventHub, type LiveSubscriber } from './event-hub.js';
 export { createHealthHandler, type HealthHandler, type NextFunction } from './handler.js';
 export { healthView, type OverallStatus, overallStatus, providerJson, providersView } from './health-json.js';

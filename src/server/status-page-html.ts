@@ -56,12 +56,13 @@ ${names.length === 0 ? '<tr><td colspan="9" class="empty">No provider has been u
 }
 
 function row(name: string, input: StatusPageInput): string {
-  const p = input.view.providers[name] as Record<string, unknown>;
-  const metrics = (p.metrics ?? {}) as Record<string, unknown>;
-  const status = String(p.status);
-  const circuit = String(p.circuit_state) as CircuitState;
-  const reasons = Array.isArray(p.reasons) ? p.reasons.join(', ') : '';
-  const next = typeof p.next_trial_in === 'number' ? countdown(p.next_trial_in) : '–';
+  const p = input.view.providers[name];
+  if (p === undefined) return '';
+  const metrics = p.metrics;
+  const status = p.status;
+  const circuit = p.circuit_state;
+  const reasons = p.reasons.join(', ');
+  const next = p.next_trial_in === null ? '–' : countdown(p.next_trial_in);
   const segments = timelineSegments(input.events, name, circuit, input.now)
     .map(
       (s) =>
@@ -74,7 +75,7 @@ function row(name: string, input: StatusPageInput): string {
 <td><span class="badge ${e(circuit)}">${e(label(circuit))}</span></td>
 <td class="num">${percent(metrics.failure_rate)}</td>
 <td class="num">${millis(metrics.p95_response_time)}</td>
-<td class="num">${e(metrics.total_requests ?? 0)}</td>
+<td class="num">${e(metrics.total_requests)}</td>
 <td class="num">${e(next)}</td>
 <td><div class="timeline">${segments}</div><div class="axis"><span>-60m</span><span>-30m</span><span>now</span></div></td>
 <td class="actions">–</td>
@@ -96,9 +97,6 @@ function recentTransitions(events: readonly LiveEvent[]): string {
 
 function countStatuses(view: ProvidersView): string {
   const counts = { available: 0, degraded: 0, unavailable: 0 };
-  for (const p of Object.values(view.providers)) {
-    const status = p.status as keyof typeof counts;
-    if (status in counts) counts[status]++;
-  }
+  for (const p of Object.values(view.providers)) counts[p.status]++;
   return `${counts.available} available · ${counts.degraded} degraded · ${counts.unavailable} unavailable`;
 }

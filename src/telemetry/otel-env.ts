@@ -29,7 +29,7 @@ export function warnUnsupportedExporter(variable: string, name: string): void {
 }
 
 /**
- * The OTLP/HTTP endpoint for one signal, per the spec: the signal-specific variable as is, else
+ * The OTLP/HTTP endpoint for one signal, per the OTel exporter specification (docs/design.md, "OpenTelemetry"): the signal-specific variable as is, else
  * the base endpoint plus `/v1/<signal>`. Undefined leaves the exporter's own default (localhost:4318).
  */
 export function otlpUrl(env: Env, signal: 'metrics' | 'traces'): string | undefined {

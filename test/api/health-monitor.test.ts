@@ -32,7 +32,7 @@ describe('healthMonitor.getOrCreateBreaker(name)', () => {
     expect(getProvider('internal-llm')?.breaker).toBe(breaker);
   });
 
-  it('has the specification defaults, and settable thresholds that take effect', async () => {
+  it('has the documented defaults, and settable thresholds that take effect', async () => {
     const breaker = healthMonitor.getOrCreateBreaker('openai');
     expect([breaker.failureThreshold, breaker.recoveryTimeout, breaker.successThreshold]).toEqual([
       5, 60_000, 3,

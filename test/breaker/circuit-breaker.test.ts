@@ -14,7 +14,7 @@ function setup(options = {}) {
 }
 
 describe('CircuitBreaker', () => {
-  it('uses the specification defaults: 5 failures, 60 s, 3 successes', () => {
+  it('uses the documented defaults: 5 failures, 60 s, 3 successes', () => {
     const { breaker } = setup();
     expect([breaker.failureThreshold, breaker.recoveryTimeout, breaker.successThreshold]).toEqual([
       5, 60_000, 3,
