@@ -25,6 +25,14 @@ export interface ProviderOptions {
   /** Active health check: a URL to GET, or `false` for none. */
   healthCheckUrl?: string | false;
   /**
+   * When an abort before any response header counts as a `timeout` rather than a caller's
+   * `canceled` (SDKs enforce their own timeout with a bare abort): after waiting `factor` times
+   * the provider's recent p95 time to first byte, and at least `min`; a timeout the request
+   * declares in its headers (`x-stainless-timeout`, `grpc-timeout`) decides instead. `false`: only
+   * aborts whose reason says timeout, or after the trial timeout. @default { factor: 4, min: '1s' }
+   */
+  abortTimeout?: { factor?: number; min?: DurationInput } | false;
+  /**
    * Classification rules that win over the built-in ones for this provider:
    * `{ status: { 404: 'provider_error' }, body: [{ contains: 'capacity', outcome: 'provider_error' }], errorCodes: { EAI_AGAIN: 'timeout' } }`.
    */
@@ -83,7 +91,16 @@ export interface ResolvedProviderOptions {
   tripOn: Outcome[];
   healthCheckUrl: string | false;
   rules: OutcomeRules;
+  abortTimeout: AbortTimeoutRule | false;
 }
+
+/** See `ProviderOptions.abortTimeout`. */
+export interface AbortTimeoutRule {
+  factor: number;
+  minMs: number;
+}
+
+export const DEFAULT_ABORT_TIMEOUT: Readonly<AbortTimeoutRule> = Object.freeze({ factor: 4, minMs: 1_000 });
 
 export interface ResolvedOptions {
   mode: Mode;

@@ -33,6 +33,9 @@ const PROVIDER_KEYS: Readonly<Record<string, Assign>> = {
   tripOn: (p, v, k, f) => {
     p.tripOn = parseTripOn(v, k, f);
   },
+  abortTimeout: (p, v, k, f) => {
+    p.abortTimeout = parseAbortTimeout(v, k, f);
+  },
   healthCheckUrl: (p, v, k, f) => {
     p.healthCheckUrl = parseHealthCheckUrl(v, k, f);
   },
@@ -92,4 +95,25 @@ function parseTripOn(value: unknown, key: string, file?: string): Outcome[] {
       }),
     ),
   ];
+}
+
+const ABORT_TIMEOUT_KEYS = ['factor', 'min'];
+
+/** `{ factor: 4, min: '1s' }` or `false`; factor from 1 to 100, min a duration. */
+function parseAbortTimeout(value: unknown, key: string, file?: string): ProviderOptions['abortTimeout'] {
+  if (value === false) return false;
+  const rule: { factor?: number; min?: string | number } = {};
+  const accepted = 'false, or an object with factor (1 to 100) and/or min (a duration)';
+  for (const [name, entry] of plainEntries(value, key, accepted, file)) {
+    const entryKey = childKey(key, name);
+    if (name === 'factor') {
+      if (typeof entry !== 'number' || !(entry >= 1 && entry <= 100))
+        throw new ConfigError({ key: entryKey, value: entry, accepted: 'a number from 1 to 100', file });
+      rule.factor = entry;
+    } else if (name === 'min') {
+      parseDuration(entry, entryKey, file);
+      rule.min = entry as string | number;
+    } else throw unknownKey(entryKey, entry, ABORT_TIMEOUT_KEYS, file);
+  }
+  return rule;
 }

@@ -49,6 +49,7 @@ export class ProviderDispatcher {
         replyLocally(handler, provider, registry.rejectWith);
         return true;
       }
+      observation.requestHeaders = options.headers;
       observed = usesNewHandlerApi(handler)
         ? new ObservingHandler(handler, observation)
         : new LegacyObservingHandler(handler, observation);

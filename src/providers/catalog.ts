@@ -10,8 +10,8 @@ export interface CatalogEntry {
   probePath?: string;
   /** Environment variable holding the API key that the probe sends, when present. */
   apiKeyEnv?: string;
-  /** Wire format of error bodies and the synthetic 503, see intercept/. */
-  errorShape: 'openai' | 'anthropic' | 'fal' | 'generic';
+  /** Wire format of the provider's error bodies, which the local reply copies (src/intercept/synthetic-response.ts). */
+  errorShape: 'openai' | 'anthropic' | 'google' | 'fal' | 'bedrock' | 'generic';
 }
 
 export const CATALOG: readonly CatalogEntry[] = [
@@ -43,13 +43,13 @@ export const CATALOG: readonly CatalogEntry[] = [
     aliases: ['gemini', 'google', 'google-gemini'],
     probePath: '/v1beta/models',
     apiKeyEnv: 'GEMINI_API_KEY',
-    errorShape: 'generic',
+    errorShape: 'google',
   },
   {
     name: 'gcp.vertex_ai',
     hosts: ['*-aiplatform.googleapis.com', 'aiplatform.googleapis.com'],
     aliases: ['vertex', 'vertex_ai', 'vertex-ai'],
-    errorShape: 'generic',
+    errorShape: 'google',
   },
   {
     name: 'azure.ai.openai',
@@ -61,7 +61,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'aws.bedrock',
     hosts: ['bedrock-runtime.*.amazonaws.com'],
     aliases: ['bedrock', 'aws-bedrock'],
-    errorShape: 'generic',
+    errorShape: 'bedrock',
   },
   {
     name: 'mistral_ai',

@@ -21,6 +21,7 @@ export function buildProviderConfig(
     probePath: entry?.probePath,
     apiKeyEnv: entry?.apiKeyEnv,
     healthCheckUrl: own.healthCheckUrl,
+    abortTimeout: own.abortTimeout,
     rules: own.rules,
     breaker: {
       failureThreshold: own.failureThreshold,

@@ -2,6 +2,7 @@ import type { BreakerOptions } from '../breaker/breaker-options.js';
 import { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import type { Admission, CircuitState, TransitionEvent } from '../breaker/circuit-state.js';
 import { type Clock, systemClock } from '../common/clock.js';
+import type { AbortTimeoutRule } from '../config/options.js';
 import {
   buildHealthMetrics,
   type HealthMetrics,
@@ -29,6 +30,8 @@ export interface ProviderConfig {
   healthCheckUrl: string | false;
   /** Classification rules that win over the built-in ones (`providers.<name>.outcomes`). */
   rules: OutcomeRules;
+  /** When an abort before any response header is a timeout (`providers.<name>.abortTimeout`). */
+  abortTimeout: AbortTimeoutRule | false;
   breaker: BreakerOptions;
   tripOn: readonly Outcome[];
   thresholds: HealthThresholds;

@@ -62,6 +62,7 @@ describe('provider merging', () => {
       tripOn: ['timeout'],
       healthCheckUrl: false,
       rules: {},
+      abortTimeout: { factor: 4, minMs: 1_000 },
     });
     expect(resolveProviderOptions(resolved, 'anthropic')).toMatchObject({
       failureThreshold: 5,

@@ -10,20 +10,27 @@ describe('while open (enforce, synthetic reply)', () => {
     ['anthropic', { type: 'error', error: { type: 'circuit_breaker_open' } }],
     ['fal', {}],
   ] as const)(
-    'answers %s with a 503 (fal: 500) in its own error shape, retry-after and x-should-retry: false',
+    'answers %s with a 400 in its own error shape, x-should-retry: false, markers and no retry-after',
     async (target, shape) => {
       await s.trip(target);
       const before = s.fakes[target].requestCount;
       const reply = await s.call('fetch', target);
       expect(s.fakes[target].requestCount).toBe(before);
-      expect(reply.status).toBe(target === 'fal' ? 500 : 503);
-      expect(reply.headers).toMatchObject({ 'x-should-retry': 'false', 'content-type': 'application/json' });
-      expect(Number(reply.headers?.['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(reply.status).toBe(400);
+      expect(reply.headers).toMatchObject({
+        'x-should-retry': 'false',
+        'content-type': 'application/json',
+        'x-provider-health': 'circuit-open',
+        'x-provider-health-provider': target,
+      });
+      // A retry-after (or retry-after-ms) would make several clients sleep until the next trial.
+      expect(reply.headers?.['retry-after']).toBeUndefined();
+      expect(reply.headers?.['retry-after-ms']).toBeUndefined();
+      expect(Number(reply.headers?.['x-provider-health-retry-after-ms'])).toBeGreaterThanOrEqual(1000);
       expect(reply.body).toMatchObject(shape);
-      const message =
-        target === 'fal' ? reply.body : (reply.body as { error: { message: unknown } }).error.message;
-      const text = typeof message === 'string' ? message : JSON.stringify(message);
-      expect(text).toContain(`circuit breaker open for provider ${target}`);
+      expect(reply.body).toMatchObject({ provider_health: { circuit: 'open', provider: target } });
+      const message = (reply.body as { message: unknown }).message;
+      expect(message).toContain(`circuit breaker open for provider ${target}`);
       expect(mentionsOpenCircuit(reply, target)).toBe(true);
     },
   );

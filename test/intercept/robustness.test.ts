@@ -18,7 +18,7 @@ describe("Node's bundled undici 6 and npm undici 7 on one wrapped dispatcher", (
       expect(await s.call(client, 'anthropic')).toMatchObject({ status: 200, recorded: 1 });
     await s.trip('anthropic');
     for (const client of ['fetch', 'undici-fetch', 'undici-request'])
-      expect(await s.call(client, 'anthropic')).toMatchObject({ status: 503, rejected: 1 });
+      expect(await s.call(client, 'anthropic')).toMatchObject({ status: 400, rejected: 1 });
   });
 
   it('undici 7 interceptors composed onto the bundled undici 6 Agent fail loudly, never hang', async () => {
@@ -36,7 +36,7 @@ describe("Node's bundled undici 6 and npm undici 7 on one wrapped dispatcher", (
     await s.trip('fal');
     const before = s.fakes.fal.requestCount;
     for (const via of ['undici-request', 'fetch']) {
-      // The retry interceptor throws from onResponseStart on the 503 it will not retry; the
+      // The retry interceptor throws from onResponseStart on the 400 it will not retry; the
       // local reply hands that to the handler, as undici does, instead of crashing the process.
       const rejected = await s.child.call<Composed>('composed', { via, target: 'fal' });
       expect(rejected.recorded).toBe(1);
@@ -60,7 +60,7 @@ describe('failures inside the plugin never break the request', () => {
     expect(results.map((r) => r.status)).toEqual([500, 500, 500, 500, 500]);
     expect((await s.view('openai')).state).toBe('open');
     expect((await s.call('axios', 'openai')).error).toMatchObject({ code: 'ERR_CIRCUIT_OPEN' });
-    expect((await s.call('fetch', 'openai')).status).toBe(503);
+    expect((await s.call('fetch', 'openai')).status).toBe(400);
   });
 
   it.each(['admit', 'record'])(

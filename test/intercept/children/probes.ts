@@ -100,7 +100,11 @@ export const probeCommands: Record<string, Command> = {
     const target = (args.target ?? 'openai') as Target;
     const current = globalDispatcher();
     if (current === undefined) throw new Error('no global dispatcher');
-    const dispatcher = current.compose(undici.interceptors.retry({ maxRetries: 0 }));
+    // 400 listed: the local reply's status, so the interceptor throws from its callback on it (as
+    // undici's RetryHandler does for a status it will not retry), which the reply must survive.
+    const dispatcher = current.compose(
+      undici.interceptors.retry({ maxRetries: 0, statusCodes: [400, 500, 502, 503, 504, 429] }),
+    );
     const before = totalOf(target);
     try {
       const status = await guarded(requestThrough(dispatcher, str(args, 'via'), target));
@@ -123,6 +127,9 @@ export const probeCommands: Record<string, Command> = {
       throw new Error('internal failure injected by the test');
     };
     if (args.part === 'admit') target.admit = failure;
-    else target.record = failure;
+    else {
+      target.record = failure;
+      target.recordRequest = failure;
+    }
   },
 };
