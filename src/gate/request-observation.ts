@@ -1,6 +1,7 @@
 import type { Admission } from '../breaker/circuit-state.js';
 import { logOnce } from '../common/log.js';
 import { classify, isPlainSuccess, SUCCESS_CLASSIFICATION } from '../outcome/classify.js';
+import { classifyGrpcStatus } from '../outcome/classify-grpc.js';
 import type { HeaderSource } from '../outcome/headers.js';
 import type { Classification, Outcome } from '../outcome/outcome.js';
 import type { Provider } from '../providers/provider.js';
@@ -35,6 +36,8 @@ export class RequestObservation implements RecordedRequest {
    * ClientRequest, HTTP/2 headers): read only if it is aborted, for a timeout it declared.
    */
   requestHeaders: unknown;
+  /** The gRPC status of a gRPC call (`grpc-status` in trailers, or in a trailers-only response). */
+  grpcStatus: number | undefined;
   private readonly started: number;
   private upgraded = false;
   private headers: HeaderSource | undefined;
@@ -144,6 +147,9 @@ export class RequestObservation implements RecordedRequest {
   private classifyEnd(error: unknown): Classification {
     const status = this.statusCode;
     const rules = this.provider.config.rules;
+    // A gRPC call answers HTTP 200 whatever happened; its status is in its trailers.
+    if (error === undefined && this.grpcStatus !== undefined && this.grpcStatus !== 0 && status === 200)
+      return classifyGrpcStatus(this.grpcStatus);
     // The common case builds no classify() input at all.
     if (error === undefined && (this.upgraded || isPlainSuccess(status, rules)))
       return SUCCESS_CLASSIFICATION;
