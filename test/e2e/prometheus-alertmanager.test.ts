@@ -9,7 +9,8 @@
  * instance of one is "most") or AiProviderAllProvidersUnavailable fires for the same target.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RECORD } from '../../scripts/observability/alerts/recording-rules.js';
+import { recordNames } from '../../src/mixin/alerts/recording-rules.js';
+import { DEFAULT_THRESHOLDS } from '../../src/mixin/config/thresholds.js';
 import { assertBuilt } from '../intercept/support/child-session.js';
 import { renderAnnotation } from './support/annotations.js';
 import { committedRules, JOB, SHORTENED_ALERTS } from './support/configs.js';
@@ -27,12 +28,16 @@ import { waitFor } from './support/wait.js';
 import { findAlert, type Notification, type WebhookAlert } from './support/webhook.js';
 
 const ALERT = 'AiProviderCircuitOpen';
+const RECORD = recordNames(DEFAULT_THRESHOLDS);
 const NOTIFY_TIMEOUT_MS = 45_000;
 
 const PROVIDER_DASHBOARD = 'dashboards/provider-health-provider.json';
+const OVERVIEW_DASHBOARD = 'dashboards/provider-health-overview.json';
 
 const stack = new Stack();
 const timings: Record<string, number> = {};
+/** When the outage began and its notification arrived (ms since the epoch), for the fleet row. */
+const moments: { outageAt?: number; firingAt?: number } = {};
 
 // A start failure (a missing Debian package above all) is rethrown by every test, so each one
 // FAILS with the reason: vitest would report a failed beforeAll's tests as skipped.
@@ -105,9 +110,11 @@ describe('Prometheus + Alertmanager end to end', () => {
     );
 
     const outageAt = Date.now();
+    moments.outageAt = outageAt;
     service.openai.setDefault({ status: 500 });
     const { notification, alert } = await awaitNotification('firing');
     timings.outageToFiringNotification = notification.receivedAt - outageAt;
+    moments.firingAt = notification.receivedAt;
 
     expect(notification.path).toBe('/alerts/warning');
     expect(alert.labels).toMatchObject({ severity: 'warning', job: JOB });
@@ -176,6 +183,40 @@ describe('Prometheus + Alertmanager end to end', () => {
     // first trip of a process (a series first seen at 1 would hide it, and the flapping alert with it).
     it('counts the trip in "Trips in 30m"', async () => {
       expect((await value('Trips in 30m'))[0]).toBeGreaterThanOrEqual(1);
+    });
+  });
+
+  describe("the overview's fleet row names the replica that tripped, and when", () => {
+    const overview = (title: string, refId: string) =>
+      prometheus().query(panelExpr(OVERVIEW_DASHBOARD, title, refId, selection(), true));
+
+    it('lists the failing instance only, closed again, tripped once between the outage and the notification', async () => {
+      const [now, lastTrip, trips] = await Promise.all(
+        ['A', 'B', 'C'].map((refId) => overview('Tripped replicas', refId)),
+      );
+      const instances = (samples: Awaited<ReturnType<typeof overview>>) =>
+        samples.map((s) => s.metric.instance);
+      for (const samples of [now, lastTrip, trips])
+        expect(instances(samples ?? [])).toEqual([failing().instance]);
+      expect(Number(now?.[0]?.value[1])).toBe(0); // closed again
+      expect(Number(trips?.[0]?.value[1])).toBe(1);
+      const trippedAt = Number(lastTrip?.[0]?.value[1]);
+      // To within the evaluation interval (1s) and the scrape that saw the trip (1s).
+      expect(trippedAt).toBeGreaterThanOrEqual((moments.outageAt ?? Number.NaN) - 2_000);
+      expect(trippedAt).toBeLessThanOrEqual(moments.firingAt ?? Number.NaN);
+    });
+
+    it('counted one replica with the circuit open during the outage, none now', async () => {
+      const series = await overview('Replicas with the circuit open', 'A');
+      const openai = series.find((s) => s.metric.gen_ai_provider_name === 'openai');
+      expect(Number(openai?.value[1])).toBe(0);
+      const during = await prometheus().query(
+        `max_over_time((${panelExpr(OVERVIEW_DASHBOARD, 'Replicas with the circuit open', 'A', selection(), true)})[5m:1s])`,
+      );
+      expect(during.map((s) => [s.metric.gen_ai_provider_name, Number(s.value[1])]).sort()).toEqual([
+        ['anthropic', 0],
+        ['openai', 1],
+      ]);
     });
   });
 

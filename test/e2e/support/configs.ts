@@ -6,9 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { RECORD } from '../../../scripts/observability/alerts/recording-rules.js';
-import { ALERTMANAGER_EXAMPLE_PATH, ruleFilePath } from '../../../scripts/observability/render.js';
-import { ROOT } from '../../dashboards/load.js';
+import { recordNames } from '../../../src/mixin/alerts/recording-rules.js';
+import { DEFAULT_THRESHOLDS } from '../../../src/mixin/config/thresholds.js';
+import { ROOT } from '../../mixin/dashboards/load.js';
+import { ALERTMANAGER_EXAMPLE_PATH, ruleFilePath } from '../../mixin/defaults.js';
+
+const RECORD = recordNames(DEFAULT_THRESHOLDS);
 
 export const JOB = 'provider-health-e2e';
 export const SCRAPE_INTERVAL = '1s';

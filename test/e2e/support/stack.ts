@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FakeProvider, startFakeProvider } from '../../../fake-provider/index.js';
-import { ROOT } from '../../dashboards/load.js';
+import { ROOT } from '../../mixin/dashboards/load.js';
 import { requireBinary } from './binaries.js';
 import { alertmanagerConfig, prometheusConfig, testRules } from './configs.js';
 import { ManagedProcess } from './process.js';
