@@ -24,10 +24,11 @@ function main(argv: readonly string[]): number {
     const sources = line.config === undefined ? [line.source] : [readConfigFile(line.config), line.source];
     const options = resolveOptions(sources);
     const files = render(line.command, options);
+    const out = options.out ?? DEFAULT_OUT[line.command];
     try {
-      writeFiles(options.out ?? DEFAULT_OUT[line.command], files);
+      writeFiles(out, files);
     } catch (error) {
-      process.stderr.write(`provider-health: ${(error as Error).message}\n`);
+      process.stderr.write(`provider-health: cannot write to ${out}: ${(error as Error).message}\n`);
       return 1;
     }
     return 0;

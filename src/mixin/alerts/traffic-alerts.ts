@@ -111,8 +111,9 @@ export const latencyDegraded: AlertDefinition = {
     const top = DURATION_BUCKETS_SECONDS.findIndex((_, i) => (DURATION_BUCKETS_SECONDS[i - 1] ?? 0) >= line);
     const slow = DURATION_BUCKETS_SECONDS[top] ?? Number.NaN;
     const bottom = DURATION_BUCKETS_SECONDS[top - 1] ?? Number.NaN;
-    // A day of quiet history when for: is long, so the slow spell stays under 5% of the baseline.
-    const history = f < 50 ? 120 : 1500;
+    // The baseline ends an hour back: a for: past 58 minutes lets f - 58 slow minutes into it by
+    // the time the alert fires. Enough quiet history keeps them under 5%, so its p95 stays fast.
+    const history = Math.max(120, 20 * (f - 57));
     const start = history + 1;
     const { pendingAt, firesAt } = pendingAndFiring(start, f, WINDOW_FULL);
     const end = firesAt + 5;

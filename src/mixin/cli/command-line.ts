@@ -30,14 +30,14 @@ export interface CommandLine {
 function translate(error: unknown): never {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
-  const option = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
+  const option = /--[\w-]+/.exec(message)?.[0] ?? /'(-[^' ,]+)/.exec(message)?.[1] ?? '';
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
     throw new UsageError(`unknown option ${option}; accepted: ${ACCEPTED_OPTIONS} (see --help)`);
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const takesValue = !/does not take an argument/.test(message);
     throw new UsageError(
       takesValue
-        ? `${message.replace(/^Option '([^']+)'.*$/, '$1')}: a value is missing (--option VALUE or --option=VALUE)`
+        ? `${option}: a value is missing (${option} VALUE or ${option}=VALUE)`
         : `${option} takes no value`,
     );
   }

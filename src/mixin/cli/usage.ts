@@ -7,6 +7,20 @@ import { DEFAULT_OUT } from '../render.js';
 
 const pad = (text: string, width: number): string => text.padEnd(width);
 
+/** Words of `text` in lines of at most `width` columns, each indented by `indent` spaces. */
+function wrap(text: string, indent: number, width = 96): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.map((l) => `${' '.repeat(indent)}${l}`).join('\n');
+}
+
 function forRange(minFor: string | undefined, maxFor: string | undefined): string {
   const min = formatDuration(durationSeconds(minFor ?? '1m') ?? 60);
   const max = formatDuration(durationSeconds(maxFor ?? '1d') ?? 86_400);
@@ -16,7 +30,7 @@ function forRange(minFor: string | undefined, maxFor: string | undefined): strin
 export function usage(): string {
   const thresholds = THRESHOLD_NAMES.map((name) => {
     const definition = THRESHOLD_DEFINITIONS[name];
-    return `  ${pad(`${name}=${definition.default}`, 26)} ${definition.help} (${acceptedRange(definition)})`;
+    return `  ${name}=${definition.default}\n${wrap(`${definition.help}; ${acceptedRange(definition)}`, 6)}`;
   });
   const alerts = ALERTS.map(
     (a) =>

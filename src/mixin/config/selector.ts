@@ -39,9 +39,14 @@ const ACCEPTED =
 
 class SyntaxProblem extends Error {}
 
+/** Where parsing stopped, for messages: the rest of the text. */
+const at = (text: string, i: number): string =>
+  i >= text.length ? 'at the end' : `at ${JSON.stringify(text.slice(i))}`;
+
 function readString(text: string, start: number): { value: string; end: number } {
   const quote = text[start];
-  if (quote !== '"' && quote !== "'" && quote !== '`') throw new SyntaxProblem(`a quoted value at ${start}`);
+  if (quote !== '"' && quote !== "'" && quote !== '`')
+    throw new SyntaxProblem(`a quoted value ${at(text, start)}`);
   let value = '';
   let i = start + 1;
   while (i < text.length && text[i] !== quote) {
@@ -49,7 +54,8 @@ function readString(text: string, start: number): { value: string; end: number }
     if (c === '\\' && quote !== '`') {
       const next = text[i + 1] ?? '';
       const escaped = ESCAPES[next];
-      if (escaped === undefined) throw new SyntaxProblem(`a known escape at ${i} (\\\\, \\", \\n, \\t)`);
+      if (escaped === undefined)
+        throw new SyntaxProblem(`a known escape (\\\\, \\", \\n, \\t) ${at(text, i)}`);
       value += escaped;
       i += 2;
     } else {
@@ -73,7 +79,7 @@ function parseMatchers(body: string): Matcher[] {
   while (i < body.length) {
     LABEL.lastIndex = i;
     const label = LABEL.exec(body)?.[0];
-    if (!label) throw new SyntaxProblem(`a label name at ${i}`);
+    if (!label) throw new SyntaxProblem(`a label name ${at(body, i)}`);
     i = skipSpaces(body, i + label.length);
     OP.lastIndex = i;
     const op = OP.exec(body)?.[0] as MatchOp | undefined;
@@ -83,7 +89,7 @@ function parseMatchers(body: string): Matcher[] {
     matchers.push([label, op, value]);
     i = skipSpaces(body, end);
     if (i < body.length) {
-      if (body[i] !== ',') throw new SyntaxProblem(`a comma at ${i}`);
+      if (body[i] !== ',') throw new SyntaxProblem(`a comma ${at(body, i)}`);
       i = skipSpaces(body, i + 1);
     }
   }
