@@ -8,11 +8,11 @@
  * the rules before, or without, a service running the plugin.
  */
 import type { Mixin } from '../mixin.js';
-import { by, L, metric, on, sel } from '../promql.js';
+import { by, metric, on, sel } from '../promql.js';
 import type { AlertDefinition, Firing, Scenario } from './alert.js';
 import { forMinutes, OPENAI, pendingAndFiring } from './scenario-kit.js';
 import { ifLabel, label } from './templates.js';
-import { raw, STALE } from './test-series.js';
+import { raw, STALE, up as upSeries } from './test-series.js';
 import type { Labels } from './test-targets.js';
 
 const ABSENT = 'AiProviderMetricsAbsent';
@@ -61,10 +61,8 @@ export const metricsAbsent: AlertDefinition = {
     `The plugin exports no ai_provider series where it should${ifLabel('instance', ` (instance ${label('instance')})`)}: breakers, dashboards and every other alert here are blind. The plugin is not loaded, its exporter is not scraped or does not push, or telemetry moved to a MeterProvider that is not exported.`,
   scenarios(m, t) {
     const f = forMinutes(m, ABSENT);
-    const up = metric('up', m.naming);
     const scraped = hasScrapeUp(m);
     const [A, B] = [t.at('a'), t.at('b')];
-    const plugin = (target: Labels) => ({ ...target, [L.provider]: OPENAI });
     const stop = 21;
     // Scraped series end with a staleness marker; pushed ones just stop and fade after 5 minutes.
     const [earliest, latest] = scraped ? [stop, stop] : [stop + 4, stop + 5];
@@ -79,7 +77,7 @@ export const metricsAbsent: AlertDefinition = {
         minutes,
         series: [
           ...(scraped ? [raw('up', A, () => 1, minutes)] : []),
-          raw(up, plugin(A), exporting, minutes),
+          upSeries(m.naming, A, OPENAI, exporting, minutes),
         ],
         pendingAt,
         firesAt,
@@ -96,8 +94,8 @@ export const metricsAbsent: AlertDefinition = {
         series: [
           raw('up', A, () => 1, minutes),
           raw('up', B, () => 1, minutes),
-          raw(up, plugin(A), () => 1, minutes),
-          raw(up, plugin(B), exporting, minutes),
+          upSeries(m.naming, A, OPENAI, () => 1, minutes),
+          upSeries(m.naming, B, OPENAI, exporting, minutes),
         ],
         ...pendingAndFiring(stop, f),
         firing: [{ labels: B }],

@@ -23,10 +23,10 @@ export type Sample = number | undefined | typeof STALE;
 export type PerMinute = (minute: number) => Sample;
 
 /**
- * Labels every series from the plugin carries, scraped or translated from OTLP (the
- * instrumentation scope); the rules must aggregate them away.
+ * The instrumentation scope label every series of the plugin carries, scraped or from OTLP; the
+ * rules must aggregate it away. (Its meter has no version, so there is no otel_scope_version.)
  */
-const SCOPE = { otel_scope_name: 'provider-health', otel_scope_version: '0.1.0' } as const;
+const SCOPE = { otel_scope_name: 'provider-health' } as const;
 
 export type CircuitState = (typeof CIRCUIT_STATE_VALUES)[number];
 
@@ -90,6 +90,17 @@ export function raw(
   minutes: number,
 ): InputSeries {
   return { series: labelText(name, labels), values: expand(sample(fn, minutes)) };
+}
+
+/** `ai_provider_up` of one breaker; `fn` says when it is exported (undefined: not). */
+export function up(
+  naming: PrometheusNaming,
+  target: Target,
+  provider: string,
+  fn: PerMinute,
+  minutes: number,
+): InputSeries {
+  return raw(metric('up', naming), { ...target, ...SCOPE, [L.provider]: provider }, fn, minutes);
 }
 
 export function circuit(

@@ -1,14 +1,18 @@
 /**
- * Every query of the committed dashboards (built-in naming; the OTLP variant needs an OTLP
- * receiver, out of scope here), with Grafana's variables replaced as Grafana would for one
- * selected job, instance and provider.
+ * Every query of the committed dashboards, with Grafana's variables replaced as Grafana would
+ * for one selected job, instance and provider.
  */
+import type { PrometheusNaming } from '../../../src/telemetry/metric-names.js';
 import { dataPanels, loadDashboard, type VariableJson } from '../../mixin/dashboards/load.js';
 
-export const BUILTIN_DASHBOARDS = [
-  'dashboards/provider-health-overview.json',
-  'dashboards/provider-health-provider.json',
-] as const;
+/** The overview and the provider drill-down of one naming variant, as committed. */
+export function dashboardsOf(naming: PrometheusNaming): [overview: string, provider: string] {
+  const suffix = naming === 'builtin' ? '' : `-${naming}`;
+  return [
+    `dashboards/provider-health-overview${suffix}.json`,
+    `dashboards/provider-health-provider${suffix}.json`,
+  ];
+}
 
 /** What a user picked in the dashboard's variable drop-downs. */
 export interface Selection {

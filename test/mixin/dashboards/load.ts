@@ -1,6 +1,6 @@
 /** Reads committed dashboards and walks their panels, queries and variables. */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PrometheusNaming } from '../../../src/telemetry/metric-names.js';
 
@@ -38,8 +38,9 @@ export interface DashboardJson {
   templating: { list: VariableJson[] };
 }
 
+/** A dashboard by its repository-relative path (or an absolute one, for generated files). */
 export function loadDashboard(path: string): DashboardJson {
-  return JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as DashboardJson;
+  return JSON.parse(readFileSync(isAbsolute(path) ? path : join(ROOT, path), 'utf8')) as DashboardJson;
 }
 
 export const namingOf = (path: string): PrometheusNaming => (path.includes('-otlp') ? 'otlp' : 'builtin');

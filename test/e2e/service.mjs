@@ -4,7 +4,8 @@
  * per provider every E2E_INTERVAL_MS, as a small chat backend would. It ignores every answer:
  * what the plugin measures and Prometheus scrapes is the point, not what the app does.
  */
-const env = (name: string): string => {
+/** @param {string} name */
+const env = (name) => {
   const value = process.env[name];
   if (value === undefined || value === '') throw new Error(`e2e service: ${name} is not set`);
   return value;
@@ -14,7 +15,8 @@ const interval = Number(env('E2E_INTERVAL_MS'));
 const json = { 'content-type': 'application/json' };
 const messages = [{ role: 'user', content: 'Say hello' }];
 
-const calls: Record<string, () => Promise<Response>> = {
+/** @type {Record<string, () => Promise<Response>>} */
+const calls = {
   openai: () =>
     fetch(`${env('E2E_OPENAI_URL')}/v1/chat/completions`, {
       method: 'POST',
@@ -29,8 +31,9 @@ const calls: Record<string, () => Promise<Response>> = {
     }),
 };
 
-function loop(call: () => Promise<Response>): void {
-  const tick = (): void => {
+/** @param {() => Promise<Response>} call */
+function loop(call) {
+  const tick = () => {
     void call()
       // Read the body to its end: the plugin's request duration ends with the body.
       .then((response) => response.arrayBuffer())
