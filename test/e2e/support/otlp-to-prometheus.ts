@@ -76,13 +76,27 @@ const UNIT_WORDS: Readonly<Record<string, string>> = {
   '1': 'ratio',
 };
 
+/** After "per", a time unit is singular: `By/s` is bytes_per_second. */
+const PER_UNIT_WORDS: Readonly<Record<string, string>> = {
+  s: 'second',
+  m: 'minute',
+  h: 'hour',
+  d: 'day',
+  w: 'week',
+  mo: 'month',
+  y: 'year',
+};
+
 /** The unit as a name suffix: words for abbreviations, `{…}` dropped, `1` -> ratio, `a/b` -> a_per_b. */
 function unitSuffix(unit: string | undefined): string {
   const bare = (unit ?? '').replace(/\{[^}]*\}/g, '').trim();
   if (bare === '') return '';
   const [numerator = '', denominator] = bare.split('/');
-  const word = (part: string) => UNIT_WORDS[part] ?? sanitize(part, /[^a-zA-Z0-9_]/g);
-  return denominator === undefined ? word(numerator) : `${word(numerator)}_per_${word(denominator)}`;
+  const word = (part: string, words: Readonly<Record<string, string>>) =>
+    words[part] ?? sanitize(part, /[^a-zA-Z0-9_]/g);
+  if (denominator === undefined) return word(numerator, UNIT_WORDS);
+  const per = word(denominator, PER_UNIT_WORDS);
+  return numerator === '' ? `per_${per}` : `${word(numerator, UNIT_WORDS)}_per_${per}`;
 }
 
 /** Name with the unit suffix "unless the metric name already contains the unit". */
@@ -103,7 +117,9 @@ function stringOf(value: AnyValue): string {
 function attributes(list: readonly KeyValue[] | undefined): Record<string, string> {
   const labels: Record<string, string> = {};
   // Keys that collide after sanitizing are joined with `;`, in the order of the original keys.
-  for (const { key, value } of [...(list ?? [])].sort((a, b) => a.key.localeCompare(b.key))) {
+  for (const { key, value } of [...(list ?? [])].sort((a, b) =>
+    a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+  )) {
     const name = labelName(key);
     labels[name] = labels[name] === undefined ? stringOf(value) : `${labels[name]};${stringOf(value)}`;
   }
