@@ -9,11 +9,18 @@
  * rules suppress AiProviderCircuitOpen whenever AiProviderCircuitOpenOnMostInstances (one
  * instance of one is "most") or AiProviderAllProvidersUnavailable fires for the same target.
  */
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { recordNames } from '../../../src/mixin/alerts/recording-rules.js';
 import { DEFAULT_THRESHOLDS } from '../../../src/mixin/config/thresholds.js';
 import { prometheusName } from '../../../src/telemetry/metric-names.js';
 import { assertBuilt } from '../../intercept/support/child-session.js';
+import { promtoolTest } from '../../mixin/alerts/promtool-checks.js';
+import { ROOT } from '../../mixin/dashboards/load.js';
+import { unitTestPath } from '../../mixin/defaults.js';
 import { renderAnnotation } from './annotations.js';
 import { committedRules, SHORTENED_ALERTS } from './configs.js';
 import {
@@ -33,6 +40,14 @@ import { findAlert, type Notification, type WebhookAlert } from './webhook.js';
 const ALERT = 'AiProviderCircuitOpen';
 const RECORD = recordNames(DEFAULT_THRESHOLDS);
 const NOTIFY_TIMEOUT_MS = 45_000;
+
+/** `name{a="b",…}` of a promtool input series -> its name and label names. */
+function nameAndKeys(series: string): { name: string; keys: string[] } {
+  const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\}$/.exec(series);
+  if (!match?.[1]) throw new Error(`unexpected input series ${series}`);
+  const keys = [...(match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="/g)].map((m) => m[1] ?? '');
+  return { name: match[1], keys: keys.sort() };
+}
 
 export interface EndToEnd {
   stack: Stack;
@@ -264,6 +279,34 @@ export function describeEndToEnd(transport: Transport): EndToEnd {
         );
         expect(empty).toEqual([]);
       }, 30_000);
+    });
+  });
+
+  describe(`the ${stack.naming} promtool tests, against this data`, () => {
+    const testFile = join(ROOT, unitTestPath(stack.naming));
+
+    it('every input series has a name and a label set that the real data has', async () => {
+      const tests = (
+        parse(readFileSync(testFile, 'utf8')) as { tests: { input_series: { series: string }[] }[] }
+      ).tests;
+      const wanted = tests.flatMap((t) => t.input_series.map((s) => nameAndKeys(s.series)));
+      const real = new Map<string, Set<string>>();
+      for (const labels of await prometheus().series('{__name__=~"ai_provider_.+|up"}')) {
+        const { __name__: name = '', ...rest } = labels;
+        real.set(name, (real.get(name) ?? new Set()).add(Object.keys(rest).sort().join(',')));
+      }
+      const missing = wanted.filter(({ name, keys }) => !real.get(name)?.has(keys.join(',')));
+      console.info(
+        `${stack.naming} promtool input series checked against the real data: ${wanted.length}, of ${new Set(wanted.map((w) => w.name)).size} metrics`,
+      );
+      expect(new Set(wanted.map((w) => w.name)).size).toBeGreaterThanOrEqual(5);
+      expect(missing, JSON.stringify([...real].map(([n, k]) => [n, [...k]]))).toEqual([]);
+    });
+
+    it('they pass: every alert pending, then firing with its labels and annotations, then resolved', () => {
+      const result = promtoolTest(testFile);
+      expect(result.status, result.output).toBe(0);
+      expect(result.output).toContain('SUCCESS');
     });
   });
 
