@@ -8,8 +8,8 @@ import {
 import type { Provider } from '../providers/provider.js';
 
 /**
- * The local answer while a circuit is open, like Envoy's local reply (docs/design.md, "Rejecting
- * while open"). What it must achieve, read from each client's own retry code (README,
+ * The local answer while a circuit is open, like Envoy's local reply.
+ * docs/design.md, "Rejecting while open". What it must achieve, read from each client's own retry code (README,
  * "Compatibility"): no client retries it, no client sleeps until the next trial, and the
  * message the caller sees says `circuit breaker open for provider <name>`.
  *

@@ -3,6 +3,7 @@
  * generated from or checked against this file, so a rename here cannot leave a panel or an
  * alert querying a name the code no longer emits.
  */
+import { DEFAULT_TRIPPING_OUTCOMES, OUTCOMES, UNCOUNTED_OUTCOMES } from '../outcome/outcome.js';
 
 export const ATTR = {
   provider: 'gen_ai.provider.name',
@@ -143,6 +144,17 @@ export function prometheusName(
     series ?? (def.kind === 'counter' ? 'total' : def.kind === 'histogram' ? 'bucket' : 'gauge');
   return kindSeries === 'gauge' ? base : `${base}_${kindSeries}`;
 }
+
+/**
+ * Values of `ai_provider.outcome`, and the sets dashboards and alert rules split them into. Defined
+ * by the outcome layer; re-exported here so that the monitoring mixin (src/mixin/) reads every
+ * name and value it queries from this one file.
+ */
+export const OUTCOME_VALUES = OUTCOMES;
+/** Outcomes that open a circuit by default: the failures of a failure ratio. */
+export const TRIPPING_OUTCOME_VALUES = DEFAULT_TRIPPING_OUTCOMES;
+/** Outcomes left out of ratios: the caller gave up, or the plugin answered locally. */
+export const UNCOUNTED_OUTCOME_VALUES = UNCOUNTED_OUTCOMES;
 
 export const CIRCUIT_STATE_VALUES = ['closed', 'open', 'half_open'] as const;
 export const HEALTH_STATUS_VALUES = ['available', 'degraded', 'unavailable'] as const;

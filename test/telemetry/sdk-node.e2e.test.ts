@@ -1,19 +1,15 @@
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeProvider, startFakeProvider } from '../../fake-provider/index.js';
 import { ATTR, METRICS } from '../../src/telemetry/metric-names.js';
+import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
 import { freePort } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
-interface Exported {
-  path: string;
-  body: Record<string, unknown>;
-}
 interface OtlpAttribute {
   key: string;
   value: { stringValue?: string; intValue?: string | number };
@@ -25,28 +21,19 @@ interface OtlpSpan {
 }
 
 let fake: FakeProvider;
-let receiver: Server;
+let receiver: OtlpReceiver;
 let endpoint = '';
-const exported: Exported[] = [];
+const exported = () => receiver.exports as readonly { path: string; body: Record<string, unknown> }[];
 
 beforeAll(async () => {
   fake = await startFakeProvider({ flavor: 'openai' });
-  receiver = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      exported.push({ path: request.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      response.setHeader('content-type', 'application/json');
-      response.end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
+  receiver = await startOtlpReceiver();
+  endpoint = receiver.url;
 });
 
 afterAll(async () => {
   await fake.close();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.close();
 });
 
 function runService(
@@ -83,7 +70,7 @@ const isListening = (port: number): Promise<boolean> =>
   });
 
 function metricNamesPerExport(): string[][] {
-  return exported
+  return exported()
     .filter((e) => e.path === '/v1/metrics')
     .map((e) =>
       (e.body.resourceMetrics as { scopeMetrics: { metrics: { name: string }[] }[] }[]).flatMap((rm) =>
@@ -93,7 +80,7 @@ function metricNamesPerExport(): string[][] {
 }
 
 function spans(): OtlpSpan[] {
-  return exported
+  return exported()
     .filter((e) => e.path === '/v1/traces')
     .flatMap((e) =>
       (e.body.resourceSpans as { scopeSpans: { spans: OtlpSpan[] }[] }[]).flatMap((rs) =>
@@ -153,7 +140,7 @@ describe('a service with its own @opentelemetry/sdk-node', () => {
   }, 60_000);
 
   it('without one, exports through its own OTLP exporters from the standard OTEL_* variables', async () => {
-    exported.length = 0;
+    receiver.clear();
     fake.reset();
     fake.script([{ kind: 'ok' }, { kind: 'ok' }, { kind: 'ok' }]);
     fake.setDefault({ status: 500 });
@@ -176,7 +163,7 @@ describe('a service with its own @opentelemetry/sdk-node', () => {
       if (!def.otelName.startsWith('ai_provider.ratelimit'))
         expect(names, def.otelName).toContain(def.otelName);
     }
-    const resources = exported.flatMap((e) =>
+    const resources = exported().flatMap((e) =>
       (
         (e.body.resourceMetrics ?? e.body.resourceSpans) as { resource: { attributes: OtlpAttribute[] } }[]
       ).map((r) => r.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue),
