@@ -38,6 +38,12 @@ export class RequestObservation implements RecordedRequest {
   requestHeaders: unknown;
   /** The gRPC status of a gRPC call (`grpc-status` in trailers, or in a trailers-only response). */
   grpcStatus: number | undefined;
+  /** Which path reached the provider: telemetry makes spans itself for HTTP/2, which no instrumentation covers. */
+  transport: 'fetch' | 'http' | 'http2' | 'explicit' = 'explicit';
+  /** `POST https://host/path` of an HTTP/2 request, for its span. */
+  target: { method: string; url: string } | undefined;
+  /** Called once, right after the request is classified and recorded (a span waiting to end). */
+  onFinish: (() => void) | undefined;
   private readonly started: number;
   private upgraded = false;
   private headers: HeaderSource | undefined;
@@ -134,6 +140,11 @@ export class RequestObservation implements RecordedRequest {
       this.reason = result.reason;
       this.retryAfterMs = result.retryAfterMs;
       this.provider.recordRequest(this);
+      const onFinish = this.onFinish;
+      if (onFinish !== undefined) {
+        this.onFinish = undefined;
+        onFinish();
+      }
     } catch (failure) {
       this.classification ??= UNRECORDED;
       logOnce(

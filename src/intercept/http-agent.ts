@@ -3,7 +3,7 @@ import http from 'node:http';
 import { CircuitOpenError } from '../common/circuit-open-error.js';
 import { logOnce } from '../common/log.js';
 import { admitRequest, providerForHost } from '../gate/admission-gate.js';
-import { linkRequest } from '../gate/request-links.js';
+import { announceLink, linkRequest } from '../gate/request-links.js';
 import type { RequestObservation } from '../gate/request-observation.js';
 import { headersFromRecord } from '../outcome/headers.js';
 import { getRegistry } from '../providers/global-registry.js';
@@ -70,12 +70,15 @@ function observe(
       );
       if (observation === undefined) {
         linkRequest(req, 'rejected');
+        announceLink('rejected');
         const error = new CircuitOpenError(provider.name, provider.breaker.retryAfterMs());
         // Before a socket exists: the request emits 'error' and never touches the network.
         (req as unknown as { onSocket(socket: undefined, err: Error): void }).onSocket(undefined, error);
         return;
       }
       linkRequest(req, observation);
+      announceLink(observation);
+      observation.transport = 'http';
       observation.requestHeaders = req;
       watch(req, observation);
     }

@@ -116,6 +116,8 @@ function observe(
         return local;
       }
       observation.requestHeaders = headers;
+      observation.transport = 'http2';
+      observation.target = { method, url: `${origin}${path}` };
     }
   } catch (error) {
     logOnce(

@@ -52,6 +52,7 @@ export class ProviderDispatcher {
         return true;
       }
       observation.requestHeaders = options.headers;
+      observation.transport = 'fetch';
       observed = usesNewHandlerApi(handler)
         ? new ObservingHandler(handler, observation)
         : new LegacyObservingHandler(handler, observation);

@@ -1,12 +1,14 @@
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installInterception, uninstallInterception } from '../../src/intercept/index.js';
+import { configureRegistry } from '../../src/providers/global-registry.js';
 import { ATTR, METRICS } from '../../src/telemetry/metric-names.js';
 import { startTelemetry, type TelemetryHandle } from '../../src/telemetry/otel-setup.js';
 import { recordRejectedSpan } from '../../src/telemetry/tracing/rejected-span.js';
 import { TRANSITION_EVENT_NAME } from '../../src/telemetry/tracing/transition-events.js';
 import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
-import { freePort, makeRegistry } from './support.js';
+import { freePort } from './support.js';
 
 interface OtlpValue {
   stringValue?: string;
@@ -54,10 +56,12 @@ async function until(check: () => boolean, ms = 8_000): Promise<void> {
 }
 
 let handle: TelemetryHandle;
-const registry = makeRegistry();
+// The process-wide registry, with interception: span outcomes are the gate's classifications.
+const registry = configureRegistry({ server: false });
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
+  installInterception();
   handle = startTelemetry(registry, {
     OTEL_METRICS_EXPORTER: 'otlp',
     OTEL_TRACES_EXPORTER: 'otlp',
@@ -68,6 +72,7 @@ beforeAll(async () => {
   await handle.ready;
 });
 afterAll(async () => {
+  uninstallInterception();
   await handle.shutdown(2_000);
   await receiver.close();
 });

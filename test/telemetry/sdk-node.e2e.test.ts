@@ -38,9 +38,14 @@ afterAll(async () => {
 
 function runService(
   env: Record<string, string>,
-  ownSdk = true,
+  ownSdk: boolean | 'auto-instrumentations' = true,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const sdk = ownSdk ? ['--require', `${FIXTURES}service-tracing.cjs`] : [];
+  const sdk =
+    ownSdk === 'auto-instrumentations'
+      ? ['--require', '@opentelemetry/auto-instrumentations-node/register']
+      : ownSdk
+        ? ['--require', `${FIXTURES}service-tracing.cjs`]
+        : [];
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
@@ -95,7 +100,42 @@ const attr = (span: OtlpSpan, key: string): string | number | undefined => {
 };
 
 describe('a service with its own @opentelemetry/sdk-node', () => {
+  it('beside auto-instrumentations-node, with no code change, its provider client spans carry provider, circuit and outcome', async () => {
+    receiver.clear();
+    fake.reset();
+    fake.script([{ kind: 'ok' }, { kind: 'ok' }, { kind: 'ok' }]);
+    fake.setDefault({ status: 500 });
+    const run = await runService(
+      {
+        FAKE_URL: fake.url,
+        PROVIDER_HEALTH_PROVIDERS: `openai=${new URL(fake.url).host}`,
+        PROVIDER_HEALTH_SERVER: 'off',
+        OTEL_SERVICE_NAME: 'service-with-auto-instrumentations',
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_METRICS_EXPORTER: 'none',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+        // Loopback only: no cloud metadata lookups.
+        OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
+        OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici',
+      },
+      'auto-instrumentations',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const client = spans().filter(
+      (s) => attr(s, 'http.request.method') === 'POST' && attr(s, 'server.port') !== undefined,
+    );
+    expect(client.length).toBeGreaterThanOrEqual(8);
+    expect(client.every((s) => attr(s, ATTR.provider) === 'openai')).toBe(true);
+    expect(client.every((s) => attr(s, ATTR.circuitState) !== undefined)).toBe(true);
+    const outcomes = client.map((s) => attr(s, ATTR.outcome));
+    expect(outcomes.filter((o) => o === 'success')).toHaveLength(3);
+    expect(outcomes.filter((o) => o === 'provider_error')).toHaveLength(5);
+  }, 60_000);
+
   it('gets one set of provider metrics in its own MeterProvider, no second registration, and enriched spans', async () => {
+    receiver.clear();
+    fake.reset();
     fake.script([{ kind: 'ok' }, { kind: 'ok' }, { kind: 'ok' }]);
     fake.setDefault({ status: 500 });
     const pluginPrometheusPort = await freePort();
