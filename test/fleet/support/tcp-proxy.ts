@@ -1,0 +1,92 @@
+/**
+ * A loopback TCP proxy in front of Redis that one store connects through, so a test can cut one
+ * replica off (a partition) while the others keep their connections. Cutting stops forwarding in
+ * both directions without closing anything, as a network that drops packets would look to both
+ * ends; restoring lets the held bytes through, as TCP retransmission would.
+ */
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+export class TcpProxy {
+  private readonly sockets = new Set<Socket>();
+  /** Bytes held during a partition, each with where it goes, in arrival order. */
+  private readonly heldBytes: [Socket, Buffer][] = [];
+  /** Connections opened and closes made during a partition, delivered when it heals. */
+  private readonly heldConnections: (() => void)[] = [];
+  private cutOff = false;
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  static async start(upstreamPort: number): Promise<TcpProxy> {
+    let proxy: TcpProxy | undefined;
+    const server = createServer((client) => proxy?.accept(client, upstreamPort));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    proxy = new TcpProxy(server, port);
+    return proxy;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  partition(): void {
+    this.cutOff = true;
+  }
+
+  heal(): void {
+    this.cutOff = false;
+    for (const [to, bytes] of this.heldBytes.splice(0)) if (!to.destroyed) to.write(bytes);
+    for (const start of this.heldConnections.splice(0)) start();
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(client: Socket, upstreamPort: number): void {
+    this.track(client);
+    const early: Buffer[] = [];
+    const buffer = (chunk: Buffer): void => {
+      early.push(chunk);
+    };
+    client.on('data', buffer);
+    const start = (): void => {
+      if (client.destroyed) return;
+      const upstream = connect(upstreamPort, '127.0.0.1');
+      this.track(upstream);
+      client.off('data', buffer);
+      for (const chunk of early) upstream.write(chunk);
+      this.forward(client, upstream);
+      this.forward(upstream, client);
+      // A close crosses the partition only when it heals, like any other packet.
+      client.on('close', () => this.deliver(() => upstream.destroy()));
+      upstream.on('close', () => this.deliver(() => client.destroy()));
+    };
+    // A connection made during the partition gets through only when it heals.
+    if (this.cutOff) this.heldConnections.push(start);
+    else start();
+  }
+
+  private deliver(action: () => void): void {
+    if (this.cutOff) this.heldConnections.push(action);
+    else action();
+  }
+
+  private forward(from: Socket, to: Socket): void {
+    from.on('data', (chunk: Buffer) => {
+      if (this.cutOff) this.heldBytes.push([to, chunk]);
+      else to.write(chunk);
+    });
+  }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+}
