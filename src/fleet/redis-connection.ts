@@ -29,9 +29,11 @@ export class FleetClientMissingError extends Error {
  * Loads ioredis on first use only: a service without a fleet never pays for it at start-up,
  * and a service that does not install it gets one clear message.
  */
-export async function loadRedisClient(): Promise<RedisClientModule> {
+export async function loadRedisClient(
+  load: () => Promise<unknown> = () => import('ioredis'),
+): Promise<RedisClientModule> {
   try {
-    const loaded = (await import('ioredis')) as Partial<RedisClientModule> & { default?: unknown };
+    const loaded = (await load()) as Partial<RedisClientModule> & { default?: unknown };
     const module = (loaded.Redis === undefined ? loaded.default : loaded) as Partial<RedisClientModule>;
     if (typeof module.Redis !== 'function' || typeof module.Cluster !== 'function') {
       throw new Error('ioredis does not export Redis and Cluster');
