@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import type { FleetLog } from '../../../src/fleet/fleet-log.js';
 import type { FleetProviderState } from '../../../src/fleet/fleet-mirror.js';
 import { createFleetStore, type FleetStore, type FleetStoreOptions } from '../../../src/fleet/fleet-store.js';
+import { loadRedisClient, type RedisClientModule } from '../../../src/fleet/redis-connection.js';
 import { parseFleetRedis } from '../../../src/fleet/redis-url.js';
 
 /** Generous: these bound a wait for an event on a busy 2-core machine, they time nothing. */
@@ -30,6 +31,17 @@ export function uniqueFleet(prefix = 't'): string {
 
 type Overrides = Partial<Omit<FleetStoreOptions, 'redis' | 'fleet' | 'log'>>;
 
+/**
+ * FLEET_TEST_IOREDIS=/path/to/node_modules/ioredis runs the stores on another copy of the client
+ * (the peer range covers ioredis 5 and 6); by default the project's own.
+ */
+let client: Promise<RedisClientModule> | undefined;
+function redisClient(): Promise<RedisClientModule> {
+  const path = process.env.FLEET_TEST_IOREDIS;
+  client ??= path === undefined ? loadRedisClient() : loadRedisClient(() => import(path));
+  return client;
+}
+
 export class Stores {
   private readonly all: TestStore[] = [];
 
@@ -50,6 +62,7 @@ export class Stores {
       log,
       commandTimeoutMs: 2_000,
       heartbeatMs: 500,
+      client: await redisClient(),
       ...overrides,
     });
     const states: FleetProviderState[] = [];

@@ -13,6 +13,7 @@ export class TcpProxy {
   /** Connections opened and closes made during a partition, delivered when it heals. */
   private readonly heldConnections: (() => void)[] = [];
   private cutOff = false;
+  private delay = 0;
 
   private constructor(
     private readonly server: Server,
@@ -31,6 +32,11 @@ export class TcpProxy {
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Every byte waits this long each way (a slow network or an overloaded Redis); order is kept. */
+  set delayMs(ms: number) {
+    this.delay = ms;
   }
 
   partition(): void {
@@ -78,9 +84,29 @@ export class TcpProxy {
   }
 
   private forward(from: Socket, to: Socket): void {
+    let releaseAt = 0;
+    let pending = 0;
     from.on('data', (chunk: Buffer) => {
-      if (this.cutOff) this.heldBytes.push([to, chunk]);
-      else to.write(chunk);
+      if (this.cutOff) {
+        this.heldBytes.push([to, chunk]);
+        return;
+      }
+      // Never before an earlier chunk, even when the delay has just been lowered: timers with
+      // the same or a later due time fire in the order they were set.
+      releaseAt = Math.max(releaseAt, Date.now() + this.delay);
+      const wait = releaseAt - Date.now();
+      if (wait <= 0 && pending === 0) {
+        to.write(chunk);
+        return;
+      }
+      pending++;
+      setTimeout(
+        () => {
+          pending--;
+          if (!to.destroyed) to.write(chunk);
+        },
+        Math.max(0, wait),
+      );
     });
   }
 
