@@ -2,8 +2,8 @@ import { Cluster } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fleetKeys } from '../../src/fleet/fleet-keys.js';
 import type { FleetLease, FleetStore } from '../../src/fleet/fleet-store.js';
-import { command, RedisCluster } from './support/redis-server.js';
-import { eventually, Stores, uniqueFleet, waitForState } from './support/stores.js';
+import { command, RedisCluster, type RedisServer } from './support/redis-server.js';
+import { eventually, nextEvent, Stores, uniqueFleet, waitForState } from './support/stores.js';
 
 let cluster: RedisCluster;
 const stores = new Stores();
@@ -51,10 +51,8 @@ describe('on a 3-node Redis Cluster', () => {
       }
     }
     expect(granted).toHaveLength(3);
-    for (const lease of granted) {
-      const holder = replicas.find((s) => s.state('openai') !== undefined) as FleetStore;
-      holder.trialResult(lease, { outcome: 'success', successThreshold: 3 });
-    }
+    // Any replica may settle a lease: it carries all it needs.
+    for (const lease of granted) replicas[0]?.trialResult(lease, { outcome: 'success', successThreshold: 3 });
     await Promise.all(replicas.map((s) => waitForState(s, 'openai', (st) => st?.state === 'closed')));
   });
 
@@ -79,5 +77,67 @@ describe('on a 3-node Redis Cluster', () => {
     const client = new Cluster(cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })));
     expect(await client.zcard(fleetKeys(fleet).replicas)).toBe(3);
     client.disconnect();
+  });
+});
+
+/** The node that owns the fleet's slot (its keys, its scripts, its clock). */
+async function slotOwner(fleet: string): Promise<RedisServer> {
+  const client = new Cluster(cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })));
+  try {
+    const slot = Number((await client.cluster('KEYSLOT', fleetKeys(fleet).state)) as unknown);
+    const ranges = await client.cluster('SLOTS');
+    const range = ranges.find(([from, to]) => slot >= from && slot <= to);
+    const owner = cluster.nodes.find((node) => node.port === range?.[2]?.[1]);
+    if (owner === undefined) throw new Error(`no owner for slot ${slot}`);
+    return owner;
+  } finally {
+    client.disconnect();
+  }
+}
+
+describe('on a 3-node Redis Cluster, faults of the node that owns the fleet', () => {
+  const FAULTY = { commandTimeoutMs: 250, heartbeatMs: 300 };
+
+  it('frozen (SIGSTOP): every replica reports disconnected; SIGCONT brings the fleet back', async () => {
+    const fleet = uniqueFleet();
+    const replicas = await Promise.all(
+      [0, 1].map((i) =>
+        stores.open(`${cluster.nodes[i]?.url}?cluster=true`, fleet, { replicaId: `f${i}`, ...FAULTY }),
+      ),
+    );
+    const owner = await slotOwner(fleet);
+    const disconnected = replicas.map((e) => nextEvent(e.store, 'disconnected'));
+    owner.stopProcess();
+    try {
+      await Promise.all(disconnected);
+    } finally {
+      owner.continueProcess();
+    }
+    await Promise.all(replicas.map((e) => (e.store.connected ? undefined : nextEvent(e.store, 'connected'))));
+    await replicas[0]?.store.forceOpen('openai');
+    await waitForState(replicas[1]?.store as FleetStore, 'openai', (s) => s?.forced === true);
+  });
+
+  it('restarted empty (cluster config kept): a new generation, with the openings restored', async () => {
+    const fleet = uniqueFleet();
+    const replicas = await Promise.all(
+      [0, 1].map((i) =>
+        stores.open(`${cluster.nodes[i]?.url}?cluster=true`, fleet, { replicaId: `e${i}`, ...FAULTY }),
+      ),
+    );
+    const [a, b] = replicas.map((e) => e.store) as [FleetStore, FleetStore];
+    await a.forceOpen('openai', undefined, 'vendor incident');
+    await waitForState(b, 'openai', (s) => s?.forced === true);
+    const before = a.generation;
+    await (await slotOwner(fleet)).restartEmpty();
+    await Promise.all(
+      [a, b].map((s) =>
+        eventually(() => (s.connected && s.generation !== before ? true : undefined), 'the new generation'),
+      ),
+    );
+    for (const store of [a, b]) {
+      const state = await waitForState(store, 'openai', (s) => s?.state === 'open', 'restored');
+      expect(state).toMatchObject({ forced: true, reason: 'restored', detail: 'vendor incident' });
+    }
   });
 });
