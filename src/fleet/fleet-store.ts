@@ -1,4 +1,5 @@
 import { PROVIDER_NAME_PATTERN } from '../providers/catalog.js';
+import { FailureCounts } from './failure-counts.js';
 import { type FleetClock, systemFleetClock } from './fleet-clock.js';
 import { type FleetKeys, fleetKeys } from './fleet-keys.js';
 import { describeError, type FleetLog, LogOnce, safeLog } from './fleet-log.js';
@@ -7,128 +8,27 @@ import {
   type FleetProviderState,
   type FleetStateCause,
   type MirrorChange,
-  type ReplicaSeen,
 } from './fleet-mirror.js';
 import { isFleetName } from './fleet-name.js';
 import type { FleetScriptName } from './fleet-scripts.js';
-import { parseMessage, parseReply, WireError, type WireReply } from './fleet-wire.js';
-import { LIMITS } from './limits.js';
+import type {
+  FleetEvents,
+  FleetFailure,
+  FleetLease,
+  FleetLeaseRequest,
+  FleetSeed,
+  FleetStats,
+  FleetStoreOptions,
+  FleetTrialOutcome,
+  FleetView,
+} from './fleet-types.js';
+import { parseMessage, WireError, type WireReply } from './fleet-wire.js';
+import { clampInt, LIMITS, truncateDetail } from './limits.js';
 import { loadRedisClient, type RedisClientModule, RedisConnection } from './redis-connection.js';
-import { type FleetRedisTarget, scrubSecret } from './redis-url.js';
-import { newGeneration, newReplicaId } from './replica-id.js';
-
-export interface FleetStoreOptions {
-  redis: FleetRedisTarget;
-  fleet: string;
-  log: FleetLog;
-  /** @default host:pid:random */
-  replicaId?: string;
-  clock?: FleetClock;
-  /** A command without a reply after this long counts as Redis unreachable. @default 250 */
-  commandTimeoutMs?: number;
-  /** Presence, fleet-wide ticks and a reconciling snapshot, every this many ms. @default 2000 */
-  heartbeatMs?: number;
-  /** A replica not heard from for this long leaves the list of replicas seen. @default 5 heartbeats, at least 10 s */
-  replicaTtlMs?: number;
-  /** Commands in flight at once; past it, work is dropped (the local breaker still decides). @default 32 */
-  maxInFlight?: number;
-  /** Openings this replica knows of besides the mirror's, offered to a store that lost its data. */
-  localOpenings?: () => Iterable<FleetSeed>;
-  /** The ioredis module; loaded on demand when not given. */
-  client?: RedisClientModule;
-}
-
-export interface FleetFailure {
-  failureThreshold: number;
-  recoveryTimeoutMs: number;
-  /** A wait the provider asked for (retry-after): the fleet stays open at least this long. */
-  minOpenMs?: number;
-  detail?: string;
-}
-
-export interface FleetLeaseRequest {
-  /** Trials at once across the fleet: the breaker's successThreshold. */
-  maxTrials: number;
-  /** How long the lease lives: the breaker's trialTimeout. */
-  leaseMs: number;
-}
-
-/** A fleet-wide trial slot; the breaker admits one trial per lease. */
-export interface FleetLease {
-  readonly provider: string;
-  readonly id: string;
-  readonly generation: string;
-  readonly leaseMs: number;
-  /** When it was granted, on this replica's clock. */
-  readonly acquiredAt: number;
-}
-
-export type FleetTrialOutcome =
-  | { outcome: 'success'; successThreshold: number }
-  | {
-      outcome: 'failure';
-      recoveryTimeoutMs: number;
-      minOpenMs?: number;
-      /** @default 'half_open_failure' */
-      reason?: 'half_open_failure' | 'trial_timeout';
-      detail?: string;
-    }
-  /** The trial ended without an outcome (caller canceled), or the lease went unused. */
-  | { outcome: 'ignored' };
-
-/** An opening to restore into a store that lost its data. */
-export interface FleetSeed {
-  provider: string;
-  /** Until trials may start, ms from now; undefined: held open with no end (forced). */
-  retryInMs: number | undefined;
-  forced: boolean;
-  openedBy?: string | undefined;
-  detail?: string | undefined;
-}
-
-/** For /health and the status page. */
-export interface FleetView {
-  fleet: string;
-  replicaId: string;
-  connected: boolean;
-  generation: string | undefined;
-  replicaCount: number;
-  replicas: readonly ReplicaSeen[];
-  providers: FleetProviderState[];
-}
-
-export interface FleetStats {
-  /** Scripts sent to Redis. */
-  commands: number;
-  /** Work not sent: disconnected, or too much in flight. */
-  dropped: number;
-  inFlight: number;
-  messages: number;
-  /** Messages refused: too large, not JSON, malformed or from another fleet. */
-  refused: number;
-}
-
-export interface FleetEvents {
-  state: (
-    state: FleetProviderState,
-    previous: FleetProviderState | undefined,
-    cause: FleetStateCause,
-  ) => void;
-  connected: () => void;
-  disconnected: (reason: string) => void;
-}
-
-interface CountSlot {
-  inFlight: boolean;
-  /** The command in flight carried failures, so a success since then must reset the count. */
-  sentFailures: boolean;
-  reset: boolean;
-  failures: number;
-  threshold: number;
-  recoveryMs: number;
-  minOpenMs: number;
-  detail: string | undefined;
-}
+import { scrubSecret } from './redis-url.js';
+import { newReplicaId } from './replica-id.js';
+import { seedsToRestore } from './reseed.js';
+import { ScriptRunner } from './script-runner.js';
 
 const NOTHING: Promise<undefined> = Promise.resolve(undefined);
 /** A busy fleet's slots free up when trials settle, usually well before the leases expire. */
@@ -137,6 +37,7 @@ const WARN_INTERVAL_MS = 60_000;
 const MAX_TRACKED_LEASES = 1_000;
 /** How long a new store may take to connect before the outage warning. */
 const STARTUP_GRACE_MS = 5_000;
+const REPLICA_ID = /^[\x21-\x7e]{1,128}$/;
 
 /**
  * Loads the Redis client (only now: a service without a fleet never does) and starts a store.
@@ -165,17 +66,16 @@ export class FleetStore {
   private readonly log: FleetLog;
   private readonly once: LogOnce;
   private readonly connection: RedisConnection;
+  private readonly scripts: ScriptRunner;
   private readonly mirror = new FleetMirror();
-  private readonly commandTimeoutMs: number;
+  private readonly counts: FailureCounts;
   private readonly heartbeatMs: number;
   private readonly replicaTtlMs: number;
-  private readonly maxInFlight: number;
   private readonly listeners: { [E in keyof FleetEvents]: Set<FleetEvents[E]> } = {
     state: new Set(),
     connected: new Set(),
     disconnected: new Set(),
   };
-  private readonly counts = new Map<string, CountSlot>();
   private readonly acquiring = new Set<string>();
   private readonly acquireBackoff = new Map<string, number>();
   private readonly leases = new Map<string, FleetLease>();
@@ -186,11 +86,11 @@ export class FleetStore {
   private syncing: Promise<boolean> | undefined;
   private recoveryTimer: unknown;
   private heartbeatTimer: unknown;
+  private startupTimer: unknown;
   private recoveryAttempt = 0;
   private lastMessageAt = 0;
   private outageWarned = false;
   private lastWarnAt = Number.NEGATIVE_INFINITY;
-  private startupTimer: unknown;
 
   constructor(
     client: RedisClientModule,
@@ -200,29 +100,41 @@ export class FleetStore {
       throw new RangeError(`provider-health: invalid fleet name ${options.fleet}`);
     this.fleet = options.fleet;
     this.replicaId = options.replicaId ?? newReplicaId();
-    if (!/^[\x21-\x7e]+$/.test(this.replicaId) || this.replicaId.length > LIMITS.replicaIdChars) {
+    if (!REPLICA_ID.test(this.replicaId)) {
       throw new RangeError('provider-health: a replica id is 1 to 128 visible ASCII characters');
     }
     this.clock = options.clock ?? systemFleetClock;
     this.log = options.log;
     this.once = new LogOnce(options.log);
-    this.commandTimeoutMs = positive('commandTimeoutMs', options.commandTimeoutMs ?? 250);
+    const commandTimeoutMs = positive('commandTimeoutMs', options.commandTimeoutMs ?? 250);
     this.heartbeatMs = positive('heartbeatMs', options.heartbeatMs ?? 2_000);
     this.replicaTtlMs = positive(
       'replicaTtlMs',
       options.replicaTtlMs ?? Math.max(10_000, 5 * this.heartbeatMs),
     );
-    this.maxInFlight = positive('maxInFlight', options.maxInFlight ?? 32);
     this.keys = fleetKeys(this.fleet);
     this.connection = new RedisConnection(client, {
       target: options.redis,
-      commandTimeoutMs: this.commandTimeoutMs,
+      commandTimeoutMs,
       connectionName: `provider-health:${this.fleet}`,
       channel: this.keys.channel,
       keys: this.keys.all,
       onMessage: (text) => this.onMessage(text),
       onEvent: (event) => this.onConnectionEvent(event),
     });
+    this.scripts = new ScriptRunner(this.connection, {
+      fleet: this.fleet,
+      channel: this.keys.channel,
+      replicaId: this.replicaId,
+      maxInFlight: positive('maxInFlight', options.maxInFlight ?? 32),
+      stats: this.statistics,
+      once: this.once,
+      onUnreachable: (reason) => this.markDisconnected(reason),
+      scrub: (text) => scrubSecret(text, options.redis.password),
+    });
+    this.counts = new FailureCounts((provider, args) =>
+      this.call('count', [provider, ...args]).then((reply) => reply && this.applyReply(reply)),
+    );
   }
 
   /** True while the mirror is current: subscribed, synced, and the last command answered. */
@@ -279,17 +191,7 @@ export class FleetStore {
     const state = this.mirror.get(provider);
     // Like the breaker: a request admitted before the opening says nothing about the provider now.
     if (state !== undefined && state.state !== 'closed') return;
-    let slot = this.counts.get(provider);
-    if (slot === undefined) {
-      slot = emptySlot();
-      this.counts.set(provider, slot);
-    }
-    slot.failures = Math.min(slot.failures + 1, LIMITS.count);
-    slot.threshold = clampInt(report.failureThreshold, 1, LIMITS.count);
-    slot.recoveryMs = clampInt(report.recoveryTimeoutMs, 0, LIMITS.durationMs);
-    slot.minOpenMs = Math.max(slot.minOpenMs, clampInt(report.minOpenMs ?? 0, 0, LIMITS.durationMs));
-    slot.detail = truncate(report.detail);
-    if (!slot.inFlight) this.flushCount(provider, slot);
+    this.counts.failure(provider, report);
   }
 
   /**
@@ -298,22 +200,12 @@ export class FleetStore {
    * nothing.
    */
   success(provider: string): void {
-    const slot = this.counts.get(provider);
-    if (slot === undefined) {
+    if (!this.counts.has(provider)) {
       const state = this.mirror.get(provider);
       if (state === undefined || state.failures === 0 || state.state !== 'closed' || !this.isConnected)
         return;
-      const fresh = emptySlot();
-      fresh.reset = true;
-      this.counts.set(provider, fresh);
-      this.flushCount(provider, fresh);
-      return;
     }
-    if (slot.failures === 0 && !slot.sentFailures) return;
-    slot.failures = 0;
-    slot.minOpenMs = 0;
-    slot.reset = true;
-    if (!slot.inFlight) this.flushCount(provider, slot);
+    this.counts.success(provider);
   }
 
   /**
@@ -334,37 +226,14 @@ export class FleetStore {
     ];
     return this.call('acquire', args).then((reply) => {
       this.acquiring.delete(provider);
-      if (reply === undefined) return undefined;
-      this.applyReply(reply);
-      const now = this.clock.now();
-      if (reply.result === 'granted' && reply.lease !== undefined) {
-        const lease: FleetLease = {
-          provider,
-          id: reply.lease.id,
-          generation: reply.generation,
-          leaseMs: reply.lease.ms,
-          acquiredAt: now,
-        };
-        if (this.leases.size < MAX_TRACKED_LEASES) this.leases.set(lease.id, lease);
-        return lease;
-      }
-      if (reply.result === 'wait' || reply.result === 'busy') {
-        const wait = reply.retryInMs ?? 0;
-        // Held open with no end: wait for a message that changes the state (it clears this).
-        const delay = wait < 0 ? Number.POSITIVE_INFINITY : wait;
-        this.acquireBackoff.set(
-          provider,
-          now + (reply.result === 'busy' ? Math.min(delay, MAX_BUSY_BACKOFF_MS) : delay),
-        );
-      }
-      return undefined;
+      return reply === undefined ? undefined : this.leaseFrom(provider, reply);
     });
   }
 
   /** Settles a trial that ran under `lease`. A failure reopens the fleet; successes close it. */
   trialResult(lease: FleetLease, result: FleetTrialOutcome): void {
     this.leases.delete(lease.id);
-    this.settle(lease, result);
+    void this.settle(lease, result);
   }
 
   /** Operator: open fleet-wide, for `durationMs` or until reset. Resolves false when not applied. */
@@ -373,7 +242,7 @@ export class FleetStore {
       return Promise.resolve(false);
     }
     const duration = durationMs === undefined ? -1 : clampInt(durationMs, 0, LIMITS.durationMs);
-    return this.control(provider, ['force_open', duration, truncate(detail) ?? '']);
+    return this.control(provider, ['force_open', duration, truncateDetail(detail) ?? '']);
   }
 
   /** Operator: close fleet-wide and clear the counts. Resolves false when not applied. */
@@ -389,14 +258,14 @@ export class FleetStore {
   }
 
   /**
-   * Restores an opening into the current generation if it has the provider closed. The store
-   * does this by itself when it finds its data lost; exposed for a breaker that opened while
+   * Opens `provider` in the current generation if the fleet has it closed. The store does this by
+   * itself when it finds its data lost; a breaker may use it for an opening it made alone while
    * the fleet was unreachable.
    */
   seedOpen(seed: FleetSeed): Promise<boolean> {
     const generation = this.mirror.generation;
     if (generation === undefined) return Promise.resolve(false);
-    return this.seed(seed, generation);
+    return this.seed(seed, generation, false);
   }
 
   /** Releases the leases it holds, leaves the replicas seen, and disconnects. */
@@ -417,6 +286,32 @@ export class FleetStore {
     this.connection.close();
   }
 
+  private leaseFrom(provider: string, reply: WireReply): FleetLease | undefined {
+    this.applyReply(reply);
+    const now = this.clock.now();
+    if (reply.result === 'granted' && reply.lease !== undefined) {
+      const lease: FleetLease = {
+        provider,
+        id: reply.lease.id,
+        generation: reply.generation,
+        leaseMs: reply.lease.ms,
+        acquiredAt: now,
+      };
+      if (this.leases.size < MAX_TRACKED_LEASES) this.leases.set(lease.id, lease);
+      return lease;
+    }
+    if (reply.result === 'wait' || reply.result === 'busy') {
+      const wait = reply.retryInMs ?? 0;
+      // Held open with no end: wait for a message that changes the state (it clears this).
+      const delay = wait < 0 ? Number.POSITIVE_INFINITY : wait;
+      this.acquireBackoff.set(
+        provider,
+        now + (reply.result === 'busy' ? Math.min(delay, MAX_BUSY_BACKOFF_MS) : delay),
+      );
+    }
+    return undefined;
+  }
+
   private settle(lease: FleetLease, result: FleetTrialOutcome): Promise<void> {
     const args: (string | number)[] = [lease.provider, lease.generation, lease.id, result.outcome];
     if (result.outcome === 'success') {
@@ -427,7 +322,7 @@ export class FleetStore {
         clampInt(result.recoveryTimeoutMs, 0, LIMITS.durationMs),
         clampInt(result.minOpenMs ?? 0, 0, LIMITS.durationMs),
         result.reason ?? 'half_open_failure',
-        truncate(result.detail) ?? '',
+        truncateDetail(result.detail) ?? '',
       );
     } else {
       args.push(1, 0, 0, 'half_open_failure', '');
@@ -446,19 +341,17 @@ export class FleetStore {
     });
   }
 
-  private seed(seed: FleetSeed, generation: string, duringSync = false): Promise<boolean> {
+  private seed(seed: FleetSeed, generation: string, duringSync: boolean): Promise<boolean> {
     if (!PROVIDER_NAME_PATTERN.test(seed.provider)) return Promise.resolve(false);
     const retry = seed.retryInMs === undefined ? -1 : clampInt(seed.retryInMs, 0, LIMITS.durationMs);
     const openedBy =
-      seed.openedBy !== undefined && /^[\x21-\x7e]{1,128}$/.test(seed.openedBy)
-        ? seed.openedBy
-        : this.replicaId;
+      seed.openedBy !== undefined && REPLICA_ID.test(seed.openedBy) ? seed.openedBy : this.replicaId;
     const args = [
       seed.provider,
       'seed',
       // An opening with no end that was not an operator's would never recover: give it one.
       retry < 0 && !seed.forced ? 0 : retry,
-      truncate(seed.detail) ?? '',
+      truncateDetail(seed.detail) ?? '',
       generation,
       seed.forced ? 1 : 0,
       openedBy,
@@ -470,85 +363,13 @@ export class FleetStore {
     });
   }
 
-  private flushCount(provider: string, slot: CountSlot): void {
-    if (!slot.reset && slot.failures === 0) {
-      this.counts.delete(provider);
-      return;
-    }
-    const args = [
-      provider,
-      slot.reset ? 1 : 0,
-      slot.failures,
-      slot.threshold,
-      slot.recoveryMs,
-      slot.minOpenMs,
-      slot.detail ?? '',
-    ];
-    slot.sentFailures = slot.failures > 0;
-    slot.inFlight = true;
-    slot.reset = false;
-    slot.failures = 0;
-    slot.minOpenMs = 0;
-    slot.detail = undefined;
-    void this.call('count', args).then((reply) => {
-      slot.inFlight = false;
-      slot.sentFailures = false;
-      if (reply !== undefined) this.applyReply(reply);
-      // Cleared while in flight (disconnected): the pending work went with it.
-      if (this.counts.get(provider) !== slot) return;
-      if (!this.isConnected) this.counts.delete(provider);
-      else this.flushCount(provider, slot);
-    });
-  }
-
-  /**
-   * Runs one script. Resolves undefined when it was not sent (disconnected, too much in flight)
-   * or failed; never rejects. `sync` calls belong to a resync and run while disconnected.
-   */
-  private async call(
+  /** `sync` calls belong to a resync and may run while disconnected. */
+  private call(
     script: FleetScriptName,
     args: readonly (string | number)[],
     sync = false,
   ): Promise<WireReply | undefined> {
-    if (this.closed || (!sync && !this.isConnected) || this.statistics.inFlight >= this.maxInFlight) {
-      this.statistics.dropped++;
-      return undefined;
-    }
-    this.statistics.inFlight++;
-    this.statistics.commands++;
-    let raw: unknown;
-    try {
-      // A fresh candidate each time: a store emptied twice must not get an old generation back.
-      raw = await this.connection.run(script, [
-        this.fleet,
-        this.keys.channel,
-        newGeneration(),
-        this.replicaId,
-        ...args,
-      ]);
-    } catch (error) {
-      this.onCommandError(script, error);
-      return undefined;
-    } finally {
-      this.statistics.inFlight--;
-    }
-    try {
-      return parseReply(raw);
-    } catch (error) {
-      const refusal = error instanceof WireError ? error.refusal : 'malformed';
-      this.once.warn(`reply.${refusal}`, `fleet ${this.fleet}: a reply from Redis was refused (${refusal})`);
-      return undefined;
-    }
-  }
-
-  private onCommandError(script: FleetScriptName, error: unknown): void {
-    const message = this.scrub(describeError(error));
-    // Our own scripts refusing an argument or a full store: not an outage.
-    if (message.includes('provider-health:')) {
-      this.once.warn(`script.${script}`, `fleet ${this.fleet}: Redis refused ${script}: ${message}`);
-      return;
-    }
-    this.markDisconnected(message);
+    return this.scripts.run(script, args, !this.closed && (sync || this.isConnected));
   }
 
   private applyReply(reply: WireReply): void {
@@ -657,33 +478,33 @@ export class FleetStore {
 
   /**
    * Subscribe first, then read: every change after the snapshot then arrives as a message, and
-   * the epoch rule drops the ones the snapshot already holds (docs/fleet.md, "Resync").
+   * the epoch rule drops the ones the snapshot already holds (docs/fleet.md, "Mirror").
    */
   private async synchronize(): Promise<boolean> {
     await this.connection.ensureSubscribed();
-    let snapshot = await this.snapshot();
+    let snapshot = await this.snapshot(true);
     if (snapshot === undefined) return false;
     const known = this.mirror.generation;
     if (known !== undefined && snapshot.generation !== known) {
-      await this.reseed(snapshot.generation);
-      snapshot = await this.snapshot();
+      const seeds = seedsToRestore(
+        this.mirror.all(),
+        this.clock.now(),
+        this.options.localOpenings,
+        this.once,
+      );
+      for (const seed of seeds) await this.seed(seed, snapshot.generation, true);
+      snapshot = await this.snapshot(true);
       if (snapshot === undefined) return false;
+      safeLog(
+        this.log,
+        'warn',
+        `fleet ${this.fleet}: Redis lost the fleet's data; openings restored, state resynced`,
+      );
     }
     const now = this.clock.now();
-    let changes: MirrorChange[];
-    if (snapshot.generation !== this.mirror.generation) {
-      if (known !== undefined) {
-        safeLog(
-          this.log,
-          'warn',
-          `fleet ${this.fleet}: Redis lost the fleet's data; openings restored, state resynced`,
-        );
-      }
-      changes = this.mirror.replace(snapshot, now);
-    } else {
-      changes = [];
-      this.mirror.applySnapshot(snapshot, now, changes);
-    }
+    let changes: MirrorChange[] = [];
+    if (snapshot.generation !== this.mirror.generation) changes = this.mirror.replace(snapshot, now);
+    else this.mirror.applySnapshot(snapshot, now, changes);
     this.lastMessageAt = now;
     if (!this.isConnected && !this.closed) {
       this.isConnected = true;
@@ -697,36 +518,11 @@ export class FleetStore {
     return true;
   }
 
-  private snapshot(): Promise<WireReply | undefined> {
-    return this.call('snapshot', [1, this.replicaTtlMs, this.heartbeatMs], true).then((reply) =>
+  /** A snapshot that is also this replica's heartbeat (presence, tick). */
+  private snapshot(sync: boolean): Promise<WireReply | undefined> {
+    return this.call('snapshot', [1, this.replicaTtlMs, this.heartbeatMs], sync).then((reply) =>
       reply?.views === undefined ? undefined : reply,
     );
-  }
-
-  /** The store lost its data: restore what this replica knew to be open (docs/fleet.md, "Generations"). */
-  private async reseed(generation: string): Promise<void> {
-    const now = this.clock.now();
-    const seeds = new Map<string, FleetSeed>();
-    for (const state of this.mirror.all()) {
-      if (state.state === 'closed') continue;
-      seeds.set(state.provider, {
-        provider: state.provider,
-        // Half-open: trials may start at once in the new generation.
-        retryInMs:
-          state.forced && state.retryAt === undefined ? undefined : Math.max(0, (state.retryAt ?? now) - now),
-        forced: state.forced,
-        openedBy: state.openedBy,
-        detail: state.detail,
-      });
-    }
-    try {
-      for (const seed of this.options.localOpenings?.() ?? []) {
-        if (!seeds.has(seed.provider) && seeds.size < LIMITS.providers) seeds.set(seed.provider, seed);
-      }
-    } catch (error) {
-      this.once.warn('localOpenings', `fleet ${this.fleet}: localOpenings failed: ${describeError(error)}`);
-    }
-    for (const seed of seeds.values()) await this.seed(seed, generation, true);
   }
 
   private scheduleHeartbeat(): void {
@@ -748,7 +544,7 @@ export class FleetStore {
       this.markDisconnected(`no message on the fleet channel for ${Math.round(silent)} ms`);
       return;
     }
-    const snapshot = await this.call('snapshot', [1, this.replicaTtlMs, this.heartbeatMs]);
+    const snapshot = await this.snapshot(false);
     if (snapshot === undefined || !this.isConnected) return;
     const changes: MirrorChange[] = [];
     if (!this.mirror.applySnapshot(snapshot, this.clock.now(), changes)) this.requestResync();
@@ -774,23 +570,6 @@ export class FleetStore {
       }
     }
   }
-
-  private scrub(text: string): string {
-    return scrubSecret(text, this.options.redis.password);
-  }
-}
-
-function emptySlot(): CountSlot {
-  return {
-    inFlight: false,
-    sentFailures: false,
-    reset: false,
-    failures: 0,
-    threshold: 1,
-    recoveryMs: 0,
-    minOpenMs: 0,
-    detail: undefined,
-  };
 }
 
 function positive(name: string, value: number): number {
@@ -798,14 +577,4 @@ function positive(name: string, value: number): number {
     throw new RangeError(`provider-health: fleet ${name} must be a number > 0, got ${String(value)}`);
   }
   return value;
-}
-
-function clampInt(value: number, min: number, max: number): number {
-  if (!Number.isFinite(value)) return value > 0 ? max : min;
-  return Math.min(max, Math.max(min, Math.round(value)));
-}
-
-function truncate(detail: string | undefined): string | undefined {
-  if (detail === undefined || detail === '') return undefined;
-  return detail.length > LIMITS.detailChars ? detail.slice(0, LIMITS.detailChars) : detail;
 }

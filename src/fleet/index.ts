@@ -3,19 +3,18 @@ export { type FleetKeys, fleetKeys } from './fleet-keys.js';
 export type { FleetLog } from './fleet-log.js';
 export type { FleetProviderState, FleetStateCause, ReplicaSeen } from './fleet-mirror.js';
 export { DEFAULT_FLEET_NAME, defaultFleetName, FLEET_NAME_ACCEPTED, parseFleetName } from './fleet-name.js';
-export {
-  createFleetStore,
-  type FleetEvents,
-  type FleetFailure,
-  type FleetLease,
-  type FleetLeaseRequest,
-  type FleetSeed,
-  type FleetStats,
-  FleetStore,
-  type FleetStoreOptions,
-  type FleetTrialOutcome,
-  type FleetView,
-} from './fleet-store.js';
+export { createFleetStore, FleetStore } from './fleet-store.js';
+export type {
+  FleetEvents,
+  FleetFailure,
+  FleetLease,
+  FleetLeaseRequest,
+  FleetSeed,
+  FleetStats,
+  FleetStoreOptions,
+  FleetTrialOutcome,
+  FleetView,
+} from './fleet-types.js';
 export type { FleetCircuitState, FleetReason } from './fleet-wire.js';
 export { FleetClientMissingError, REDIS_CLIENT_PACKAGE, REDIS_CLIENT_RANGE } from './redis-connection.js';
 export { type FleetRedisTarget, parseFleetRedis, REDIS_URL_ACCEPTED, redactRedisUrl } from './redis-url.js';

@@ -31,3 +31,15 @@ export const LIMITS = Object.freeze({
 /** The catalog's provider-name alphabet (src/providers/catalog.ts), needed again in Lua. */
 export const PROVIDER_NAME_LUA = '^[a-z0-9][a-z0-9._-]*$';
 export const PROVIDER_NAME_MAX = 64;
+
+/** An integer within [min, max]; infinities go to the nearer end. */
+export function clampInt(value: number, min: number, max: number): number {
+  if (!Number.isFinite(value)) return value > 0 ? max : min;
+  return Math.min(max, Math.max(min, Math.round(value)));
+}
+
+/** A failure detail as sent: undefined when empty, cut to `detailChars`. */
+export function truncateDetail(detail: string | undefined): string | undefined {
+  if (detail === undefined || detail === '') return undefined;
+  return detail.length > LIMITS.detailChars ? detail.slice(0, LIMITS.detailChars) : detail;
+}

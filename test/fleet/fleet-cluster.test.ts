@@ -1,7 +1,8 @@
 import { Cluster } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fleetKeys } from '../../src/fleet/fleet-keys.js';
-import type { FleetLease, FleetStore } from '../../src/fleet/fleet-store.js';
+import type { FleetStore } from '../../src/fleet/fleet-store.js';
+import type { FleetLease } from '../../src/fleet/fleet-types.js';
 import { command, RedisCluster, type RedisServer } from './support/redis-server.js';
 import { eventually, nextEvent, Stores, uniqueFleet, waitForState } from './support/stores.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetLease } from '../../src/fleet/fleet-store.js';
+import type { FleetLease } from '../../src/fleet/fleet-types.js';
 import { RedisServer } from './support/redis-server.js';
 import { ReplicaProcess } from './support/replica-process.js';
 import { eventually, uniqueFleet } from './support/stores.js';

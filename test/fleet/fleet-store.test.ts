@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetClock } from '../../src/fleet/fleet-clock.js';
 import { fleetKeys } from '../../src/fleet/fleet-keys.js';
-import type { FleetLease, FleetStore } from '../../src/fleet/fleet-store.js';
+import type { FleetStore } from '../../src/fleet/fleet-store.js';
+import type { FleetLease } from '../../src/fleet/fleet-types.js';
 import { FleetClientMissingError, loadRedisClient } from '../../src/fleet/redis-connection.js';
 import { RedisServer } from './support/redis-server.js';
 import {

@@ -3,8 +3,9 @@
  * run several and SIGKILL one (a replica that dies holding a trial lease).
  */
 import { createInterface } from 'node:readline';
-import type { FleetLease, FleetStore, FleetTrialOutcome } from '../../../src/fleet/fleet-store.js';
+import type { FleetStore } from '../../../src/fleet/fleet-store.js';
 import { createFleetStore } from '../../../src/fleet/fleet-store.js';
+import type { FleetLease, FleetTrialOutcome } from '../../../src/fleet/fleet-types.js';
 import { parseFleetRedis } from '../../../src/fleet/redis-url.js';
 
 interface Command {

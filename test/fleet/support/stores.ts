@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { FleetLog } from '../../../src/fleet/fleet-log.js';
 import type { FleetProviderState } from '../../../src/fleet/fleet-mirror.js';
-import { createFleetStore, type FleetStore, type FleetStoreOptions } from '../../../src/fleet/fleet-store.js';
+import { createFleetStore, type FleetStore } from '../../../src/fleet/fleet-store.js';
+import type { FleetStoreOptions } from '../../../src/fleet/fleet-types.js';
 import { loadRedisClient, type RedisClientModule } from '../../../src/fleet/redis-connection.js';
 import { parseFleetRedis } from '../../../src/fleet/redis-url.js';
 
