@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fleetKeys } from '../../src/fleet/fleet-keys.js';
 import type { FleetStore } from '../../src/fleet/fleet-store.js';
-import { RedisServer } from './support/redis-server.js';
+import { command, RedisServer } from './support/redis-server.js';
 import {
   adminClient,
   eventually,
@@ -104,6 +104,54 @@ describe('Redis paused', () => {
     }
     await Promise.all(entries.map((e) => (e.store.connected ? undefined : nextEvent(e.store, 'connected'))));
     await openAll(entries, 'openai');
+  });
+});
+
+describe('the subscription lost', () => {
+  it('CLIENT KILL TYPE pubsub: disconnected, resubscribed and resynced, changes made meanwhile learned', async () => {
+    const entries = await replicas(2);
+    const [a, b] = entries.map((e) => e.store) as [FleetStore, FleetStore];
+    const disconnected = nextEvent(b, 'disconnected');
+    await command(redis.port, 'CLIENT', 'KILL', 'TYPE', 'pubsub');
+    await disconnected;
+    // A's subscriber died too, but its commands still work once it is back: wait for it first.
+    if (!a.connected) await nextEvent(a, 'connected');
+    await a.forceOpen('openai');
+    if (!b.connected) await nextEvent(b, 'connected');
+    await waitForState(b, 'openai', (s) => s?.forced === true, 'forced open');
+  });
+});
+
+describe('the subscription silent', () => {
+  it('a channel quiet past the ticks counts as lost; heartbeats keep the mirror right meanwhile', async () => {
+    const fleet = uniqueFleet();
+    const proxy = await TcpProxy.start(redis.port);
+    try {
+      // Silence counts after 4 heartbeats; the first of them already brings the change.
+      const quiet = await stores.open(proxy.url, fleet, { replicaId: 'quiet', ...FAULTY, heartbeatMs: 500 });
+      const [other] = await replicas(1, redis.url, fleet);
+      const causes: string[] = [];
+      quiet.store.on('state', (_state, _previous, cause) => causes.push(cause));
+      const disconnected = nextEvent(quiet.store, 'disconnected');
+      // Only the subscriber connection (client name provider-health:<fleet>:s) stops hearing.
+      proxy.mute(`provider-health:${fleet}:s`);
+      await other?.store.forceOpen('openai');
+      // No message arrives, but the next heartbeat's snapshot brings the change.
+      await waitForState(quiet.store, 'openai', (s) => s?.forced === true, 'forced open');
+      expect(causes).toEqual(['snapshot']);
+      await disconnected;
+      expect(quiet.logs.some((l) => l.message.includes('no message on the fleet channel'))).toBe(true);
+      const connected = nextEvent(quiet.store, 'connected');
+      proxy.unmute();
+      await connected;
+      // A renewed subscription: messages (ticks, changes) arrive again.
+      const heard = quiet.store.stats().messages;
+      await other?.store.reset('openai');
+      await waitForState(quiet.store, 'openai', (s) => s?.state === 'closed', 'closed');
+      await eventually(() => (quiet.store.stats().messages > heard ? true : undefined), 'a message');
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

@@ -14,6 +14,8 @@ export class TcpProxy {
   private readonly heldConnections: (() => void)[] = [];
   private cutOff = false;
   private delay = 0;
+  /** Connections whose first bytes from the client contain this get no replies. */
+  private muted: string | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -39,14 +41,31 @@ export class TcpProxy {
     this.delay = ms;
   }
 
+  /**
+   * Replies stop reaching the connections whose opening bytes contain `text` (a client name):
+   * one connection of a client goes quiet while the others work, which no socket event reveals.
+   */
+  mute(text: string): void {
+    this.muted = text;
+  }
+
+  unmute(): void {
+    this.muted = undefined;
+    this.release();
+  }
+
   partition(): void {
     this.cutOff = true;
   }
 
   heal(): void {
     this.cutOff = false;
-    for (const [to, bytes] of this.heldBytes.splice(0)) if (!to.destroyed) to.write(bytes);
+    this.release();
     for (const start of this.heldConnections.splice(0)) start();
+  }
+
+  private release(): void {
+    for (const [to, bytes] of this.heldBytes.splice(0)) if (!to.destroyed) to.write(bytes);
   }
 
   async close(): Promise<void> {
@@ -57,9 +76,13 @@ export class TcpProxy {
   private accept(client: Socket, upstreamPort: number): void {
     this.track(client);
     const early: Buffer[] = [];
+    let opening = '';
     const buffer = (chunk: Buffer): void => {
       early.push(chunk);
     };
+    client.on('data', (chunk: Buffer) => {
+      if (opening.length < 512) opening += chunk.toString('latin1');
+    });
     client.on('data', buffer);
     const start = (): void => {
       if (client.destroyed) return;
@@ -67,8 +90,8 @@ export class TcpProxy {
       this.track(upstream);
       client.off('data', buffer);
       for (const chunk of early) upstream.write(chunk);
-      this.forward(client, upstream);
-      this.forward(upstream, client);
+      this.forward(client, upstream, () => false);
+      this.forward(upstream, client, () => this.muted !== undefined && opening.includes(this.muted));
       // A close crosses the partition only when it heals, like any other packet.
       client.on('close', () => this.deliver(() => upstream.destroy()));
       upstream.on('close', () => this.deliver(() => client.destroy()));
@@ -83,11 +106,11 @@ export class TcpProxy {
     else action();
   }
 
-  private forward(from: Socket, to: Socket): void {
+  private forward(from: Socket, to: Socket, silenced: () => boolean): void {
     let releaseAt = 0;
     let pending = 0;
     from.on('data', (chunk: Buffer) => {
-      if (this.cutOff) {
+      if (this.cutOff || silenced()) {
         this.heldBytes.push([to, chunk]);
         return;
       }
