@@ -360,6 +360,19 @@ describe('the channel', () => {
   });
 });
 
+describe('limits', () => {
+  it('a fleet holds 256 provider records; one more is refused (logged once), not an outage', async () => {
+    const entry = await stores.open(redis.url, uniqueFleet(), { replicaId: 'r0', maxInFlight: 300 });
+    for (let i = 0; i < 260; i++) entry.store.failure(`p${i}`, { ...FAIL, failureThreshold: 100 });
+    await eventually(() => (entry.store.stats().inFlight === 0 ? true : undefined), 'all sent');
+    await eventually(() => (entry.store.state('p255')?.failures === 1 ? true : undefined), 'p255 counted');
+    expect(entry.store.state('p259')).toBeUndefined();
+    const refusals = entry.logs.filter((l) => l.message.includes('256 providers already'));
+    expect(refusals).toHaveLength(1);
+    expect(entry.store.connected).toBe(true);
+  });
+});
+
 describe('the client', () => {
   it('is loaded only on demand, with one clear message when it is missing', async () => {
     const missing = 'ioredis-that-is-not-installed';

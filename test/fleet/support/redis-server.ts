@@ -11,8 +11,11 @@ import { freePort } from '../../../fake-provider/free-port.js';
 
 export const REDIS_INSTALL = 'apt-get install redis-server (.ci/run does this)';
 
-export function requireRedisTool(tool: 'redis-server' | 'redis-cli'): string {
-  for (const dir of [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/sbin']) {
+export function requireRedisTool(
+  tool: 'redis-server' | 'redis-cli',
+  dirs: readonly string[] = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/sbin'],
+): string {
+  for (const dir of dirs) {
     const candidate = join(dir, tool);
     try {
       accessSync(candidate, constants.X_OK);
