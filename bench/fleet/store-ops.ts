@@ -5,9 +5,9 @@
  * Run: node --expose-gc --import tsx bench/fleet/store-ops.ts   (ROUNDS=…, OPS=… to change)
  */
 import { Redis } from 'ioredis';
+import { parseFleetRedis } from '../../src/config/redis-url.js';
 import type { FleetProviderState } from '../../src/fleet/fleet-mirror.js';
 import { createFleetStore, type FleetStore } from '../../src/fleet/fleet-store.js';
-import { parseFleetRedis } from '../../src/fleet/redis-url.js';
 import { RedisServer } from '../../test/fleet/support/redis-server.js';
 import { compare, formatNs, median, table } from '../core/harness.js';
 

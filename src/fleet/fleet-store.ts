@@ -1,6 +1,9 @@
-import { PROVIDER_NAME_PATTERN } from '../providers/catalog.js';
+import { type Clock, systemClock } from '../common/clock.js';
+import { log as pluginLog } from '../common/log.js';
+import { isProviderName } from '../common/provider-name.js';
+import { isFleetName } from '../config/fleet-name.js';
+import { scrubSecret } from '../config/redis-url.js';
 import { FailureCounts } from './failure-counts.js';
-import { type FleetClock, systemFleetClock } from './fleet-clock.js';
 import { type FleetKeys, fleetKeys } from './fleet-keys.js';
 import { describeError, type FleetLog, LogOnce, safeLog } from './fleet-log.js';
 import {
@@ -9,7 +12,6 @@ import {
   type FleetStateCause,
   type MirrorChange,
 } from './fleet-mirror.js';
-import { isFleetName } from './fleet-name.js';
 import type { FleetScriptName } from './fleet-scripts.js';
 import type {
   FleetEvents,
@@ -25,7 +27,6 @@ import type {
 import { parseMessage, WireError, type WireReply } from './fleet-wire.js';
 import { clampInt, LIMITS, truncateDetail } from './limits.js';
 import { loadRedisClient, type RedisClientModule, RedisConnection } from './redis-connection.js';
-import { scrubSecret } from './redis-url.js';
 import { newReplicaId } from './replica-id.js';
 import { seedsToRestore } from './reseed.js';
 import { ScriptRunner } from './script-runner.js';
@@ -62,7 +63,7 @@ export class FleetStore {
   readonly fleet: string;
   readonly replicaId: string;
   private readonly keys: FleetKeys;
-  private readonly clock: FleetClock;
+  private readonly clock: Clock;
   private readonly log: FleetLog;
   private readonly once: LogOnce;
   private readonly connection: RedisConnection;
@@ -103,9 +104,9 @@ export class FleetStore {
     if (!REPLICA_ID.test(this.replicaId)) {
       throw new RangeError('provider-health: a replica id is 1 to 128 visible ASCII characters');
     }
-    this.clock = options.clock ?? systemFleetClock;
-    this.log = options.log;
-    this.once = new LogOnce(options.log);
+    this.clock = options.clock ?? systemClock;
+    this.log = options.log ?? pluginLog;
+    this.once = new LogOnce(this.log);
     const commandTimeoutMs = positive('commandTimeoutMs', options.commandTimeoutMs ?? 250);
     this.heartbeatMs = positive('heartbeatMs', options.heartbeatMs ?? 2_000);
     this.replicaTtlMs = positive(
@@ -187,7 +188,7 @@ export class FleetStore {
 
   /** A failure while closed. Counted fleet-wide; opens the fleet at `failureThreshold`. */
   failure(provider: string, report: FleetFailure): void {
-    if (!this.isConnected || !PROVIDER_NAME_PATTERN.test(provider)) return;
+    if (!this.isConnected || !isProviderName(provider)) return;
     const state = this.mirror.get(provider);
     // Like the breaker: a request admitted before the opening says nothing about the provider now.
     if (state !== undefined && state.state !== 'closed') return;
@@ -213,7 +214,7 @@ export class FleetStore {
    * time, disconnected, a request already on the way). Never rejects.
    */
   acquireTrialLease(provider: string, request: FleetLeaseRequest): Promise<FleetLease | undefined> {
-    if (!this.isConnected || this.acquiring.has(provider) || !PROVIDER_NAME_PATTERN.test(provider)) {
+    if (!this.isConnected || this.acquiring.has(provider) || !isProviderName(provider)) {
       return NOTHING;
     }
     const until = this.acquireBackoff.get(provider);
@@ -333,7 +334,7 @@ export class FleetStore {
   }
 
   private control(provider: string, args: (string | number)[]): Promise<boolean> {
-    if (!PROVIDER_NAME_PATTERN.test(provider)) return Promise.resolve(false);
+    if (!isProviderName(provider)) return Promise.resolve(false);
     return this.call('control', [provider, ...args]).then((reply) => {
       if (reply === undefined) return false;
       this.applyReply(reply);
@@ -342,7 +343,7 @@ export class FleetStore {
   }
 
   private seed(seed: FleetSeed, generation: string, duringSync: boolean): Promise<boolean> {
-    if (!PROVIDER_NAME_PATTERN.test(seed.provider)) return Promise.resolve(false);
+    if (!isProviderName(seed.provider)) return Promise.resolve(false);
     const retry = seed.retryInMs === undefined ? -1 : clampInt(seed.retryInMs, 0, LIMITS.durationMs);
     const openedBy =
       seed.openedBy !== undefined && REPLICA_ID.test(seed.openedBy) ? seed.openedBy : this.replicaId;

@@ -1,18 +1,23 @@
-import type { FleetClock } from './fleet-clock.js';
+import type { Clock } from '../common/clock.js';
+import type { FleetRedisTarget } from '../config/redis-url.js';
 import type { FleetLog } from './fleet-log.js';
 import type { FleetProviderState, FleetStateCause, ReplicaSeen } from './fleet-mirror.js';
 import type { RedisClientModule } from './redis-connection.js';
-import type { FleetRedisTarget } from './redis-url.js';
 
 /** What the fleet store takes and gives (docs/fleet.md). */
 
 export interface FleetStoreOptions {
   redis: FleetRedisTarget;
   fleet: string;
-  log: FleetLog;
+  /** @default the plugin's log (src/common/log.ts) */
+  log?: FleetLog;
   /** @default host:pid:random */
   replicaId?: string;
-  clock?: FleetClock;
+  /**
+   * Local time, monotonic (the breaker's clock): only durations are measured with it.
+   * @default the system clock
+   */
+  clock?: Clock;
   /** A command without a reply after this long counts as Redis unreachable. @default 250 */
   commandTimeoutMs?: number;
   /** Presence, fleet-wide ticks and a reconciling snapshot, every this many ms. @default 2000 */

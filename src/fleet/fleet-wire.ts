@@ -1,5 +1,5 @@
-import { PROVIDER_NAME_PATTERN } from '../providers/catalog.js';
-import { isFleetName } from './fleet-name.js';
+import { isProviderName } from '../common/provider-name.js';
+import { isFleetName } from '../config/fleet-name.js';
 import { LIMITS } from './limits.js';
 
 /**
@@ -159,7 +159,7 @@ export function parseReply(raw: unknown): WireReply {
 function parseView(value: unknown): WireView {
   const body = record(value);
   const provider = body.p;
-  if (typeof provider !== 'string' || !PROVIDER_NAME_PATTERN.test(provider)) throw new WireError('malformed');
+  if (!isProviderName(provider)) throw new WireError('malformed');
   const state = oneOf(body.state, STATES);
   const retryInMs = int(body.retryInMs, -1, LIMITS.durationMs);
   // -1 ("no end") only ever describes an open circuit.

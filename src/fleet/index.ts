@@ -1,8 +1,6 @@
-export type { FleetClock } from './fleet-clock.js';
 export { type FleetKeys, fleetKeys } from './fleet-keys.js';
 export type { FleetLog } from './fleet-log.js';
 export type { FleetProviderState, FleetStateCause, ReplicaSeen } from './fleet-mirror.js';
-export { DEFAULT_FLEET_NAME, defaultFleetName, FLEET_NAME_ACCEPTED, parseFleetName } from './fleet-name.js';
 export { createFleetStore, FleetStore } from './fleet-store.js';
 export type {
   FleetEvents,
@@ -17,4 +15,3 @@ export type {
 } from './fleet-types.js';
 export type { FleetCircuitState, FleetReason } from './fleet-wire.js';
 export { FleetClientMissingError, REDIS_CLIENT_PACKAGE, REDIS_CLIENT_RANGE } from './redis-connection.js';
-export { type FleetRedisTarget, parseFleetRedis, REDIS_URL_ACCEPTED, redactRedisUrl } from './redis-url.js';

@@ -28,7 +28,7 @@ export const LIMITS = Object.freeze({
   replyBytes: 512 * 1024,
 });
 
-/** The catalog's provider-name alphabet (src/providers/catalog.ts), needed again in Lua. */
+/** The provider-name alphabet (src/common/provider-name.ts), needed again in Lua. */
 export const PROVIDER_NAME_LUA = '^[a-z0-9][a-z0-9._-]*$';
 export const PROVIDER_NAME_MAX = 64;
 

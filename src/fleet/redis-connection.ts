@@ -1,6 +1,6 @@
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import type { FleetRedisTarget } from '../config/redis-url.js';
 import { FLEET_SCRIPTS, type FleetScriptName } from './fleet-scripts.js';
-import type { FleetRedisTarget } from './redis-url.js';
 
 /** The parts of the `ioredis` module the fleet uses; a test may load another copy (version). */
 export interface RedisClientModule {

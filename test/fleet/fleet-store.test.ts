@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetClock } from '../../src/fleet/fleet-clock.js';
+import { type Clock, systemClock } from '../../src/common/clock.js';
 import { fleetKeys } from '../../src/fleet/fleet-keys.js';
 import type { FleetStore } from '../../src/fleet/fleet-store.js';
 import type { FleetLease } from '../../src/fleet/fleet-types.js';
@@ -81,7 +81,7 @@ describe('failures across replicas', () => {
     const record = JSON.parse((await admin.hget(fleetKeys(fleet).state, 'openai')) ?? '{}');
     expect(record.s).toBe('open');
     // Each replica's retryAt is its own arrival time plus Redis' remaining time: within a minute.
-    for (const state of states) expect(state?.retryAt).toBeGreaterThan(Date.now() + 30_000);
+    for (const state of states) expect(state?.retryAt).toBeGreaterThan(systemClock.now() + 30_000);
     await eventually(() => (tap.messages.length > 0 ? true : undefined), 'the opening message');
     const openings = tap.messages.filter((m) => (m as { view?: { state?: string } }).view?.state === 'open');
     expect(openings).toHaveLength(1);
@@ -107,7 +107,7 @@ describe('failures across replicas', () => {
     for (let i = 0; i < 5; i++)
       a?.failure('openai', { ...FAIL, recoveryTimeoutMs: 1_000, minOpenMs: 120_000 });
     const open = await waitForState(a as FleetStore, 'openai', isOpen, 'open');
-    expect(open?.retryAt).toBeGreaterThan(Date.now() + 60_000);
+    expect(open?.retryAt).toBeGreaterThan(systemClock.now() + 60_000);
   });
 });
 
@@ -182,7 +182,7 @@ describe('trials', () => {
       replicas.map((s) => waitForState(s, 'openai', (st) => isOpen(st) && (st?.epoch ?? 0) > halfOpen)),
     );
     expect(reopened[2]).toMatchObject({ reason: 'trial_timeout', openedBy: 'r1' });
-    expect(reopened[2]?.retryAt).toBeGreaterThan(Date.now() + 30_000);
+    expect(reopened[2]?.retryAt).toBeGreaterThan(systemClock.now() + 30_000);
   });
 
   it('free their slot when the holder releases it or closes, without counting as a failure', async () => {
@@ -277,8 +277,9 @@ describe('operators', () => {
 
 describe('time', () => {
   it('comes from Redis: replicas with skewed clocks see the same fleet and cannot start trials early', async () => {
-    const skewed = (offsetMs: number): FleetClock => ({
+    const skewed = (offsetMs: number): Clock => ({
       now: () => Date.now() + offsetMs,
+      wallNow: () => Date.now() + offsetMs,
       setTimer: (fn, ms) => setTimeout(fn, ms).unref(),
       clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
     });
@@ -294,7 +295,7 @@ describe('time', () => {
     expect(await ahead.acquireTrialLease('openai', { maxTrials: 3, leaseMs: 30_000 })).toBeUndefined();
     expect(ahead.state('openai')?.state).toBe('open');
     const remaining = [ahead, behind, exact].map(
-      (s, i) => (s.state('openai')?.retryAt ?? 0) - (clocks[i] as FleetClock).now(),
+      (s, i) => (s.state('openai')?.retryAt ?? 0) - (clocks[i] as Clock).now(),
     );
     for (const ms of remaining) {
       expect(ms).toBeGreaterThan(30_000);

@@ -3,10 +3,10 @@
  * run several and SIGKILL one (a replica that dies holding a trial lease).
  */
 import { createInterface } from 'node:readline';
+import { parseFleetRedis } from '../../../src/config/redis-url.js';
 import type { FleetStore } from '../../../src/fleet/fleet-store.js';
 import { createFleetStore } from '../../../src/fleet/fleet-store.js';
 import type { FleetLease, FleetTrialOutcome } from '../../../src/fleet/fleet-types.js';
-import { parseFleetRedis } from '../../../src/fleet/redis-url.js';
 
 interface Command {
   id: number;

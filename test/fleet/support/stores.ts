@@ -4,12 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { parseFleetRedis } from '../../../src/config/redis-url.js';
 import type { FleetLog } from '../../../src/fleet/fleet-log.js';
 import type { FleetProviderState } from '../../../src/fleet/fleet-mirror.js';
 import { createFleetStore, type FleetStore } from '../../../src/fleet/fleet-store.js';
 import type { FleetStoreOptions } from '../../../src/fleet/fleet-types.js';
 import { loadRedisClient, type RedisClientModule } from '../../../src/fleet/redis-connection.js';
-import { parseFleetRedis } from '../../../src/fleet/redis-url.js';
 
 /** Generous: these bound a wait for an event on a busy 2-core machine, they time nothing. */
 export const WAIT_MS = 20_000;

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseFleetRedis, REDIS_URL_ACCEPTED, redactRedisUrl } from '../../src/fleet/index.js';
-import { scrubSecret } from '../../src/fleet/redis-url.js';
-import { configErrorFrom } from '../config/helpers.js';
+import {
+  parseFleetRedis,
+  REDIS_URL_ACCEPTED,
+  redactRedisUrl,
+  scrubSecret,
+} from '../../src/config/redis-url.js';
+import { configErrorFrom } from './helpers.js';
 
 const KEY = 'PROVIDER_HEALTH_REDIS_URL';
 
@@ -71,9 +75,11 @@ describe('parseFleetRedis: refused values name the key, redact the password, say
     expect(error.message).toContain(`${KEY}=`);
   });
 
-  it('refuses values that are not strings', () => {
+  it('refuses values that are not strings, and names the file a value came from', () => {
     const error = configErrorFrom(() => parseFleetRedis(6379, KEY));
     expect(error.message).toContain(`${KEY}=6379`);
+    const inFile = configErrorFrom(() => parseFleetRedis('http://u:pw@h', 'fleet.redis', 'ph.yaml'));
+    expect(inFile.message).toContain('invalid fleet.redis="http://u:<redacted>@h" in ph.yaml');
   });
 });
 

@@ -1,6 +1,6 @@
-import { ConfigError, REDACTED } from '../config/config-error.js';
+import { ConfigError, REDACTED } from './config-error.js';
 
-/** Where the fleet's Redis is, parsed from `fleet.redis` / `PROVIDER_HEALTH_REDIS_URL`. */
+/** Where the fleet's Redis is, parsed from `fleet.redis` / `PROVIDER_HEALTH_REDIS_URL` (docs/fleet.md). */
 export interface FleetRedisTarget {
   /** `rediss://`: TLS, verified against the system CAs (and NODE_EXTRA_CA_CERTS). */
   tls: boolean;
@@ -27,13 +27,14 @@ const MAX_SEEDS = 32;
  * Parses the fleet's Redis URL. Every error shows the value with its password redacted: a
  * ConfigError's message and its `value` field both end up in logs.
  */
-export function parseFleetRedis(value: unknown, key: string): FleetRedisTarget {
+export function parseFleetRedis(value: unknown, key: string, file?: string): FleetRedisTarget {
   const display = typeof value === 'string' ? redactRedisUrl(value) : value;
   const fail = (reason?: string): never => {
     throw new ConfigError({
       key,
       value: display,
       accepted: reason === undefined ? REDIS_URL_ACCEPTED : `${REDIS_URL_ACCEPTED} (${reason})`,
+      file,
     });
   };
   if (typeof value !== 'string' || value.trim() === '') return fail();

@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/config-error.js';
+import { ConfigError } from './config-error.js';
 
 /**
  * The fleet name becomes part of every key (`{ph:<fleet>}:state`) and of the channel, inside a
@@ -9,12 +9,12 @@ const FLEET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const FLEET_NAME_ACCEPTED =
   'a fleet name of letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64 characters';
 
-/** Used when neither `fleet.name` / PROVIDER_HEALTH_FLEET nor OTEL_SERVICE_NAME is set. */
+/** Used when neither PROVIDER_HEALTH_FLEET (`fleet.name`) nor OTEL_SERVICE_NAME is set. */
 export const DEFAULT_FLEET_NAME = 'provider-health';
 
-export function parseFleetName(value: unknown, key: string): string {
+export function parseFleetName(value: unknown, key: string, file?: string): string {
   if (typeof value === 'string' && FLEET_NAME.test(value)) return value;
-  throw new ConfigError({ key, value, accepted: FLEET_NAME_ACCEPTED });
+  throw new ConfigError({ key, value, accepted: FLEET_NAME_ACCEPTED, file });
 }
 
 export function isFleetName(value: unknown): value is string {

@@ -3,10 +3,9 @@ import {
   DEFAULT_FLEET_NAME,
   defaultFleetName,
   FLEET_NAME_ACCEPTED,
-  fleetKeys,
   parseFleetName,
-} from '../../src/fleet/index.js';
-import { configErrorFrom, expectNamed } from '../config/helpers.js';
+} from '../../src/config/fleet-name.js';
+import { configErrorFrom, expectNamed } from './helpers.js';
 
 const KEY = 'PROVIDER_HEALTH_FLEET';
 
@@ -28,8 +27,11 @@ describe('parseFleetName', () => {
     },
   );
 
-  it('refuses values that are not strings', () => {
+  it('refuses values that are not strings, and names the file a value came from', () => {
     expect(configErrorFrom(() => parseFleetName(42, KEY)).message).toContain(`${KEY}=42`);
+    expect(configErrorFrom(() => parseFleetName('a b', 'fleet.name', 'ph.yaml')).message).toContain(
+      'invalid fleet.name="a b" in ph.yaml',
+    );
   });
 });
 
@@ -49,13 +51,5 @@ describe('defaultFleetName', () => {
     expect(defaultFleetName({})).toBe(DEFAULT_FLEET_NAME);
     expect(defaultFleetName({ OTEL_SERVICE_NAME: '  ' })).toBe(DEFAULT_FLEET_NAME);
     expect(defaultFleetName({ OTEL_SERVICE_NAME: '{}' })).toBe(DEFAULT_FLEET_NAME);
-  });
-});
-
-describe('fleetKeys', () => {
-  it('puts every key and the channel under one hash tag', () => {
-    const keys = fleetKeys('checkout');
-    for (const key of [...keys.all, keys.channel]) expect(key.startsWith('{ph:checkout}:')).toBe(true);
-    expect(new Set(keys.all).size).toBe(5);
   });
 });
