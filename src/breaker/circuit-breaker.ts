@@ -1,4 +1,5 @@
 import { type Clock, systemClock, wallTimeOf } from '../common/clock.js';
+import type { BreakerCoordinator, SharedState, TrialResult } from './breaker-coordinator.js';
 import {
   type BreakerOptions,
   checkDurationMs,
@@ -20,6 +21,8 @@ const OPEN = 1;
 const HALF_OPEN = 2;
 type StateCode = typeof CLOSED | typeof OPEN | typeof HALF_OPEN;
 const STATE_NAMES: readonly CircuitState[] = ['closed', 'open', 'half_open'];
+const TRIAL_SUCCESS: TrialResult = { outcome: 'success' };
+const TRIAL_IGNORED: TrialResult = { outcome: 'ignored' };
 
 /**
  * One provider's circuit, the single source of truth for its state (docs/design.md, "Breaker semantics"):
@@ -43,6 +46,10 @@ export class CircuitBreaker {
   private readonly trialStarts: number[] = [];
   private lastTrialId = 0;
   private timer: unknown;
+  /** The fleet, while it is reachable (docs/design.md, "Fleet"); undefined: this breaker decides alone. */
+  private coordinator: BreakerCoordinator | undefined;
+  /** The fleet counts failures: a success while closed must be reported to reset the count. */
+  private fleetCounting = false;
   private _failureThreshold: number;
   private _recoveryTimeoutMs: number;
   private _successThreshold: number;
@@ -129,11 +136,17 @@ export class CircuitBreaker {
   onSuccess(admission: Admission): void {
     if (this.code === CLOSED) {
       this.failures = 0;
+      if (this.fleetCounting) this.coordinator?.success();
       return;
     }
     const now = this.clock.now();
     this.advance(now);
     if (this.code !== HALF_OPEN || !this.settleTrial(admission)) return;
+    // The fleet counts trial successes across replicas and closes the circuit everywhere.
+    if (this.coordinator !== undefined) {
+      this.coordinator.trialEnded(admission, TRIAL_SUCCESS);
+      return;
+    }
     this.successes++;
     if (this.successes >= this._successThreshold) this.transition(CLOSED, 'success_threshold', now);
   }
@@ -144,21 +157,36 @@ export class CircuitBreaker {
   onFailure(admission: Admission, detail?: string, minOpenMs = 0): void {
     const now = this.clock.now();
     if (this.code === CLOSED) {
+      if (this.coordinator !== undefined) {
+        // Counted fleet-wide: the fleet opens the circuit everywhere at the threshold.
+        this.failures++;
+        this.fleetCounting = true;
+        this.coordinator.failure(detail, minOpenMs);
+        return;
+      }
       if (++this.failures >= this._failureThreshold) this.open('failure_threshold', now, minOpenMs, detail);
       return;
     }
     this.advance(now);
     if (this.code !== HALF_OPEN || !this.settleTrial(admission)) return;
+    this.coordinator?.trialEnded(admission, {
+      outcome: 'failure',
+      reason: 'half_open_failure',
+      minOpenMs,
+      detail,
+    });
     this.open('half_open_failure', now, minOpenMs, detail);
   }
 
   /** A request admitted as a trial that ended without an outcome (caller canceled): frees its slot. */
   onIgnored(admission: Admission): void {
-    if (this.code === HALF_OPEN) this.settleTrial(admission);
+    if (this.code === HALF_OPEN && this.settleTrial(admission))
+      this.coordinator?.trialEnded(admission, TRIAL_IGNORED);
   }
 
   /** Operator action: close and clear counters. */
   reset(): void {
+    this.coordinator?.reset();
     const now = this.clock.now();
     this.forced = false;
     if (this.code === CLOSED) {
@@ -176,22 +204,56 @@ export class CircuitBreaker {
     this.forced = true;
     const openFor =
       durationMs === undefined ? Number.POSITIVE_INFINITY : checkDurationMs('durationMs', durationMs);
+    this.coordinator?.forceOpen(durationMs);
     // An operator's duration is exact: not stretched to the recovery timeout.
     this.open('manual_open', now, openFor, undefined, true);
   }
 
   /** An active health check succeeded: an open circuit may start its trials now, never close directly. */
   onHealthCheckSuccess(): void {
-    if (this.code === OPEN && !this.forced) this.transition(HALF_OPEN, 'health_check', this.clock.now());
+    if (this.code !== OPEN || this.forced) return;
+    this.coordinator?.healthCheckSucceeded();
+    this.transition(HALF_OPEN, 'health_check', this.clock.now());
+  }
+
+  /** Shares this circuit with the fleet, or (undefined) decides alone again, from the state it is in. */
+  coordinate(coordinator: BreakerCoordinator | undefined): void {
+    this.coordinator = coordinator;
+    this.fleetCounting = false;
+  }
+
+  /**
+   * Applies a state the fleet decided (docs/design.md, "Fleet"): open for a duration from now or
+   * with no end, half-open, or closed. Already in that state, only the time to the trials moves.
+   */
+  applyShared(shared: SharedState): void {
+    const now = this.clock.now();
+    this.fleetCounting = shared.counting;
+    if (shared.state === 'open') {
+      this.forced = shared.forced;
+      const openFor = shared.retryInMs ?? Number.POSITIVE_INFINITY;
+      this.open(this.code === OPEN ? 'fleet' : shared.reason, now, openFor, shared.detail, true);
+    } else if (shared.state === 'half_open') {
+      if (this.code !== HALF_OPEN) this.transition(HALF_OPEN, shared.reason, now, shared.detail);
+    } else if (this.code !== CLOSED) {
+      this.transition(CLOSED, shared.reason, now, shared.detail);
+    }
   }
 
   private admitSlow(now: number): Admission {
     this.advance(now);
     if (this.code === CLOSED) return ADMITTED;
     if (this.code === OPEN || this.trialIds.length >= this._successThreshold) return REJECTED;
+    let start = now;
+    if (this.coordinator !== undefined) {
+      // Only under a fleet-wide slot: at most successThreshold trials across the fleet.
+      const granted = this.coordinator.takeTrialSlot(this.lastTrialId + 1);
+      if (granted === undefined) return REJECTED;
+      start = granted;
+    }
     const id = ++this.lastTrialId;
     this.trialIds.push(id);
-    this.trialStarts.push(now);
+    this.trialStarts.push(start);
     return id;
   }
 
@@ -201,7 +263,15 @@ export class CircuitBreaker {
     if (this.code === HALF_OPEN) {
       const oldest = this.trialStarts[0];
       if (oldest !== undefined && now - oldest >= this._trialTimeoutMs) {
-        this.open('trial_timeout', now, 0, `trial unsettled after ${this._trialTimeoutMs} ms`);
+        const detail = `trial unsettled after ${this._trialTimeoutMs} ms`;
+        const trial = this.trialIds[0] as number;
+        this.coordinator?.trialEnded(trial, {
+          outcome: 'failure',
+          reason: 'trial_timeout',
+          minOpenMs: 0,
+          detail,
+        });
+        this.open('trial_timeout', now, 0, detail);
       }
     }
   }
