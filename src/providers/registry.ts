@@ -2,6 +2,7 @@ import type { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import { defaultProbe, whyNoProbe } from '../checks/default-probes.js';
 import type { HealthCheckResult, HealthProbe } from '../checks/health-check.js';
 import { HealthCheckScheduler } from '../checks/health-check-scheduler.js';
+import { callSafely } from '../common/callbacks.js';
 import { type Clock, systemClock } from '../common/clock.js';
 import { compileHostPattern } from '../common/host-pattern.js';
 import { PROVIDER_NAME_PATTERN } from '../common/provider-name.js';
@@ -45,6 +46,7 @@ export class ProviderRegistry {
   private readonly hosts = new HostMatcher<Provider>();
   private readonly probes = new Map<string, HealthProbe>();
   private readonly checks: HealthCheckScheduler;
+  private providerVisitors: readonly ((provider: Provider) => void)[] = [];
 
   readonly options: ResolvedOptions;
 
@@ -125,6 +127,18 @@ export class ProviderRegistry {
     if (listener === undefined) return;
     this.statusCallbacks.delete(callback);
     this.events.off('status', listener);
+  }
+
+  /**
+   * Calls `visit` for every provider now and for each one created later (the fleet shares every
+   * breaker, including those of providers first named by `execute()`); returns the way to stop.
+   */
+  forEachProvider(visit: (provider: Provider) => void): () => void {
+    this.providerVisitors = [...this.providerVisitors, visit];
+    for (const provider of this.providers.values()) callSafely('provider', visit, provider, undefined);
+    return () => {
+      this.providerVisitors = this.providerVisitors.filter((other) => other !== visit);
+    };
   }
 
   listProviders(): Provider[] {
@@ -209,6 +223,7 @@ export class ProviderRegistry {
     const provider = new Provider(config, this.events, this.clock);
     this.providers.set(name, provider);
     for (const pattern of config.hosts) this.hosts.add(compileHostPattern(pattern), provider);
+    for (const visit of this.providerVisitors) callSafely('provider', visit, provider, undefined);
     return provider;
   }
 }
