@@ -1,0 +1,195 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { REJECTED } from '../../src/breaker/circuit-state.js';
+import { providersView } from '../../src/server/health-json.js';
+import { RedisServer } from './support/redis-server.js';
+import { circuit, type Replica, Replicas, request, tick } from './support/registries.js';
+import { eventually, nextEvent, waitForState } from './support/stores.js';
+
+let redis: RedisServer;
+const replicas = new Replicas();
+
+beforeAll(async () => {
+  redis = await RedisServer.start();
+});
+afterEach(() => replicas.closeAll());
+afterAll(() => redis.stop());
+
+/** Failures spread over the replicas, one at a time, each counted before the next is made. */
+async function failuresAcross(group: readonly Replica[], count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const replica = group[i % group.length] as Replica;
+    request(replica.provider(), 'provider_error');
+    // The next failure comes after this one reached the fleet: the order is the test's, not the network's.
+    if (i < count - 1)
+      await eventually(
+        () => (replica.fleet.state('openai')?.failures ?? 0) > i || undefined,
+        `failure ${i + 1} counted`,
+      );
+  }
+}
+
+/** Rounds of one request per replica until every replica's circuit is closed; returns the trials run. */
+async function recover(group: readonly Replica[]): Promise<number> {
+  let trials = 0;
+  const deadline = Date.now() + 20_000;
+  while (group.some((r) => r.provider().breaker.state !== 'closed')) {
+    if (Date.now() > deadline) throw new Error('the fleet did not close');
+    for (const replica of group) if (request(replica.provider(), 'success') > 0) trials++;
+    await tick();
+  }
+  return trials;
+}
+
+describe('breakers sharing a fleet', () => {
+  it('5 consecutive failures across the fleet open it everywhere, with one retryAt; 4 do not', async () => {
+    const group = await replicas.start(redis.url, 3);
+    await failuresAcross(group, 4);
+    expect(group.map((r) => r.provider().breaker.state)).toEqual(['closed', 'closed', 'closed']);
+    request(group[1]?.provider() as never, 'provider_error');
+    const opened = await Promise.all(group.map((r) => circuit(r, 'open')));
+    // The replica whose failure tripped it says so; the others say the fleet did, and who.
+    expect(opened[1]).toMatchObject({ reason: 'failure_threshold', detail: 'HTTP 503' });
+    for (const event of [opened[0], opened[2]])
+      expect(event).toMatchObject({ reason: 'fleet', detail: 'failure_threshold by replica-1: HTTP 503' });
+    const retry = group.map((r) => r.provider().breaker.retryAfterMs());
+    expect(Math.max(...retry) - Math.min(...retry)).toBeLessThan(5_000);
+    for (const replica of group) expect(replica.provider().admit()).toBe(REJECTED);
+  });
+
+  it('a success anywhere resets the fleet count: failures must be consecutive across the fleet', async () => {
+    const group = await replicas.start(redis.url, 2);
+    const [a, b] = group as [Replica, Replica];
+    await failuresAcross([a], 4);
+    await waitForState(b.fleet.store, 'openai', (s) => (s?.failures ?? 0) > 0, 'counting');
+    request(b.provider(), 'success');
+    await waitForState(a.fleet.store, 'openai', (s) => (s?.failures ?? 0) === 0, 'reset');
+    await failuresAcross([a], 4);
+    expect(a.provider().breaker.state).toBe('closed');
+  });
+
+  it('steady successes send nothing to Redis', async () => {
+    const group = await replicas.start(redis.url, 2);
+    const before = group.map((r) => r.fleet.store.stats().commands);
+    for (let i = 0; i < 10_000; i++) for (const replica of group) request(replica.provider(), 'success');
+    // Heartbeats are per interval, not per request: at most a few went out meanwhile.
+    const sent = group.map((r, i) => r.fleet.store.stats().commands - (before[i] ?? 0));
+    expect(Math.max(...sent)).toBeLessThan(5);
+  });
+
+  it('recovery: at most successThreshold trials across the fleet, then closed everywhere', async () => {
+    const group = await replicas.start(redis.url, 4, {
+      options: { recoveryTimeout: 200, trialTimeout: 10_000 },
+    });
+    await failuresAcross(group, 5);
+    await Promise.all(group.map((r) => circuit(r, 'open')));
+    const trials = await recover(group);
+    expect(trials).toBe(3);
+    const closed = group.map((r) => r.transitions.findLast((t) => t.to === 'closed'));
+    expect(closed.filter((t) => t?.reason === 'success_threshold')).toHaveLength(1);
+    expect(closed.filter((t) => t?.reason === 'fleet')).toHaveLength(3);
+  });
+
+  it('any trial failure reopens it everywhere', async () => {
+    const group = await replicas.start(redis.url, 3, {
+      options: { recoveryTimeout: 200, trialTimeout: 10_000 },
+    });
+    await failuresAcross(group, 5);
+    await Promise.all(group.map((r) => circuit(r, 'open')));
+    const epoch = group[0]?.fleet.state('openai')?.epoch ?? 0;
+    // Until one replica holds a trial slot and runs its trial: it fails.
+    let failed: Replica | undefined;
+    const deadline = Date.now() + 20_000;
+    while (failed === undefined && Date.now() < deadline) {
+      for (const replica of group) {
+        if (failed === undefined && request(replica.provider(), 'provider_error') > 0) failed = replica;
+      }
+      await tick();
+    }
+    expect(failed).toBeDefined();
+    await Promise.all(
+      group.map((r) =>
+        waitForState(r.fleet.store, 'openai', (s) => s?.state === 'open' && s.epoch > epoch, 'reopened'),
+      ),
+    );
+    for (const replica of group) {
+      expect(replica.provider().breaker.state).toBe('open');
+      expect(replica.fleet.state('openai')?.reason).toBe('half_open_failure');
+    }
+  });
+
+  it('an operator reset or force-open on one replica applies to all', async () => {
+    const group = await replicas.start(redis.url, 3);
+    const [a, b, c] = group as [Replica, Replica, Replica];
+    c.provider().breaker.forceOpen(120_000);
+    await Promise.all(group.map((r) => circuit(r, 'open')));
+    expect(a.provider().breaker.isForcedOpen).toBe(true);
+    expect(a.transitions.at(-1)).toMatchObject({ reason: 'fleet', detail: 'manual_open by replica-2' });
+    b.provider().reset();
+    await Promise.all(group.map((r) => circuit(r, 'closed')));
+    expect(a.transitions.at(-1)).toMatchObject({ reason: 'fleet', detail: 'manual_reset by replica-1' });
+    expect(b.transitions.at(-1)).toMatchObject({ reason: 'manual_reset' });
+  });
+
+  it('a provider first named after the fleet connected is shared too', async () => {
+    const group = await replicas.start(redis.url, 2);
+    const [a, b] = group as [Replica, Replica];
+    a.provider('my-llm').breaker.forceOpen(60_000);
+    await waitForState(b.fleet.store, 'my-llm', (s) => s?.state === 'open', 'open');
+    // b had never heard of my-llm: creating it now takes the fleet's state.
+    expect(b.provider('my-llm').breaker.state).toBe('open');
+  });
+
+  it('shows the fleet in /health/providers: replicas seen, who tripped it and why, trials in flight', async () => {
+    const group = await replicas.start(redis.url, 2, {
+      options: { recoveryTimeout: 200, trialTimeout: 10_000 },
+    });
+    const [a, b] = group as [Replica, Replica];
+    await failuresAcross(group, 5);
+    await circuit(b, 'open');
+    await eventually(() => (b.fleet.view().replicaCount === 2 ? true : undefined), 'both replicas seen');
+    const view = providersView(b.registry);
+    expect(view.fleet).toMatchObject({
+      name: b.fleet.store.fleet,
+      replica: 'replica-1',
+      connected: true,
+      replicas_seen: 2,
+    });
+    expect(view.fleet?.replicas.map((r) => r.id).sort()).toEqual(['replica-0', 'replica-1']);
+    expect(view.providers.openai?.fleet).toMatchObject({
+      state: 'open',
+      opened_by: 'replica-0',
+      reason: 'failure_threshold',
+      detail: 'HTTP 503',
+      trials_in_flight: 0,
+    });
+    // A trial running under a slot on a: b sees it in flight.
+    let trial = -1;
+    while (trial <= 0) {
+      trial = a.provider().admit();
+      if (trial < 0) await tick();
+    }
+    await eventually(
+      () => (providersView(b.registry).providers.openai?.fleet?.trials_in_flight === 1 ? true : undefined),
+      'the trial seen in flight',
+    );
+    a.provider().record(trial, 'success', 200, 5, 2);
+  });
+
+  it('with Redis unreachable every breaker decides alone at once; an opening made alone reaches the fleet after', async () => {
+    const group = await replicas.start(redis.url, 2, { heartbeatMs: 200, commandTimeoutMs: 250 });
+    const [a, b] = group as [Replica, Replica];
+    const gone = Promise.all(group.map((r) => nextEvent(r.fleet.store, 'disconnected')));
+    redis.stopProcess();
+    try {
+      await gone;
+      for (let i = 0; i < 5; i++) request(a.provider(), 'provider_error');
+      expect(a.provider().breaker.state).toBe('open');
+      expect(a.transitions.at(-1)).toMatchObject({ reason: 'failure_threshold' });
+      expect(b.provider().breaker.state).toBe('closed');
+    } finally {
+      redis.continueProcess();
+    }
+    await circuit(b, 'open');
+    expect(b.fleet.state('openai')).toMatchObject({ reason: 'restored', openedBy: 'replica-0' });
+  });
+});
