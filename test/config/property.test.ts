@@ -19,7 +19,9 @@ function outcome(run: () => ResolvedOptions): 'ok' | 'config' {
     throw error;
   }
   for (const key of Object.keys(DEFAULT_OPTIONS) as (keyof ResolvedOptions)[]) {
-    if (key !== 'adminToken') expect(resolved[key], key).not.toBeUndefined();
+    // Settings whose default is "none" (no token, no fleet) may stay undefined.
+    if (key !== 'adminToken' && key !== 'fleetRedis' && key !== 'fleetName')
+      expect(resolved[key], key).not.toBeUndefined();
   }
   expect(resolved.providers).toBeTypeOf('object');
   expect(Number.isSafeInteger(resolved.failureThreshold) && resolved.failureThreshold >= 1).toBe(true);
