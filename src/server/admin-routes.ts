@@ -1,5 +1,6 @@
 import { isConfigError } from '../config/config-error.js';
 import { parseDuration } from '../config/duration.js';
+import { fleetOf } from '../fleet/index.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { requireAdmin } from './admin-auth.js';
 import { providerJson } from './health-json.js';
@@ -47,7 +48,7 @@ export function adminRoutes(registry: ProviderRegistry, options: ResolvedHandler
           sendJson(res, 200, {
             action: 'reset',
             previous_state: previous,
-            ...providerJson(provider.snapshot()),
+            ...providerJson(provider.snapshot(), fleetOf(registry)),
           });
         },
       },
@@ -69,7 +70,7 @@ export function adminRoutes(registry: ProviderRegistry, options: ResolvedHandler
           sendJson(res, 200, {
             action: 'open',
             previous_state: previous,
-            ...providerJson(provider.snapshot()),
+            ...providerJson(provider.snapshot(), fleetOf(registry)),
           });
         },
       },

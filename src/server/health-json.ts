@@ -1,4 +1,5 @@
 import type { CircuitState } from '../breaker/circuit-state.js';
+import { fleetOf, type RegistryFleet } from '../fleet/index.js';
 import {
   type HealthMetricsJson,
   healthMetricsToJson,
@@ -7,6 +8,7 @@ import {
 import type { HealthReason, HealthStatus } from '../health/health-status.js';
 import type { Provider } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
+import { type FleetJson, fleetJson, type ProviderFleetJson, providerFleetJson } from './fleet-json.js';
 
 export type OverallStatus = 'healthy' | 'degraded' | 'unhealthy';
 
@@ -29,10 +31,12 @@ export interface ProviderJson {
   circuit_state: CircuitState;
   next_trial_in: number | null;
   metrics: HealthMetricsJson;
+  /** The fleet-wide circuit, with a fleet (docs/design.md, "Fleet"). */
+  fleet?: ProviderFleetJson;
 }
 
-export function providerJson(snapshot: ProviderHealthSnapshot): ProviderJson {
-  return {
+export function providerJson(snapshot: ProviderHealthSnapshot, fleet?: RegistryFleet): ProviderJson {
+  const json: ProviderJson = {
     name: snapshot.name,
     status: snapshot.status,
     reasons: snapshot.reasons,
@@ -40,24 +44,36 @@ export function providerJson(snapshot: ProviderHealthSnapshot): ProviderJson {
     next_trial_in: snapshot.nextTrialIn,
     metrics: healthMetricsToJson(snapshot.metrics),
   };
+  if (fleet !== undefined)
+    json.fleet = providerFleetJson(fleet.state(snapshot.name), fleet.registry.clock.now());
+  return json;
 }
 
 export interface ProvidersView {
   status: OverallStatus;
   timestamp: string;
   providers: Record<string, ProviderJson>;
+  /** With a fleet: its name, this replica, whether Redis is reachable, the replicas seen. */
+  fleet?: FleetJson;
 }
 
 /** `GET /health/providers`, and the snapshot live clients receive. */
 export function providersView(registry: ProviderRegistry): ProvidersView {
   const providers: Record<string, ProviderJson> = {};
   const statuses: HealthStatus[] = [];
+  const fleet = fleetOf(registry);
   for (const provider of sortedProviders(registry)) {
     const snapshot = provider.snapshot();
     statuses.push(snapshot.status);
-    providers[provider.name] = providerJson(snapshot);
+    providers[provider.name] = providerJson(snapshot, fleet);
   }
-  return { status: overallStatus(statuses), timestamp: new Date().toISOString(), providers };
+  const view: ProvidersView = {
+    status: overallStatus(statuses),
+    timestamp: new Date().toISOString(),
+    providers,
+  };
+  if (fleet !== undefined) view.fleet = fleetJson(fleet);
+  return view;
 }
 
 export interface HealthView {

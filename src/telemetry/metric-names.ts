@@ -99,6 +99,15 @@ export const METRICS = {
     description: 'Requests or tokens allowed per rate-limit window, from the last response headers.',
     attributes: [ATTR.provider, ATTR.ratelimitKind],
   },
+  // Only with a fleet (docs/design.md, "Fleet"). No attribute: which replica it is, the resource says.
+  fleetConnected: {
+    otelName: 'ai_provider.fleet.connected',
+    kind: 'gauge',
+    unit: '1',
+    description:
+      '1 while this replica shares its breakers with the fleet through Redis, 0 while it decides alone (Redis unreachable).',
+    attributes: [],
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 export type MetricKey = keyof typeof METRICS;

@@ -158,6 +158,7 @@ describe('a service with its own @opentelemetry/sdk-node', () => {
     const last = exports.at(-1) ?? [];
     for (const def of Object.values(METRICS)) {
       if (def.otelName.startsWith('ai_provider.ratelimit')) continue; // the fake sends no rate-limit headers here
+      if (def === METRICS.fleetConnected) continue; // only with a fleet
       // Exactly once per export: one set of metrics, not one per MeterProvider.
       expect(
         last.filter((name) => name === def.otelName),
@@ -200,7 +201,8 @@ describe('a service with its own @opentelemetry/sdk-node', () => {
     expect(run.code, run.stderr).toBe(0);
     const names = new Set(metricNamesPerExport().flat());
     for (const def of Object.values(METRICS)) {
-      if (!def.otelName.startsWith('ai_provider.ratelimit'))
+      // No rate-limit headers from the fake here, and no fleet.
+      if (!def.otelName.startsWith('ai_provider.ratelimit') && def !== METRICS.fleetConnected)
         expect(names, def.otelName).toContain(def.otelName);
     }
     const resources = exported().flatMap((e) =>

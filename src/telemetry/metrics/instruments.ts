@@ -6,6 +6,7 @@ import {
   guarded,
   type Observer,
   observeCircuitState,
+  observeFleetConnected,
   observeHealth,
   observeRatelimit,
   observeRequests,
@@ -42,6 +43,7 @@ export function createProviderInstruments(meter: Meter, registry: ProviderRegist
     up: observeUp(registry),
     ratelimitRemaining: observeRatelimit(registry, 'remaining'),
     ratelimitLimit: observeRatelimit(registry, 'limit'),
+    fleetConnected: observeFleetConnected(registry),
   };
   const detach: Array<() => void> = [];
   for (const key of Object.keys(readers) as ObservableKey[]) {

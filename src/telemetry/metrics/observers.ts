@@ -1,5 +1,6 @@
 import type { Attributes, ObservableResult } from '@opentelemetry/api';
 import { logOnce } from '../../common/log.js';
+import { fleetOf } from '../../fleet/registry-fleet.js';
 import type { Provider } from '../../providers/provider.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
 import { CIRCUIT_STATE_VALUES, HEALTH_STATUS_VALUES, RATELIMIT_KIND_VALUES } from '../metric-names.js';
@@ -92,5 +93,13 @@ export function observeRatelimit(registry: ProviderRegistry, which: 'remaining' 
         if (value !== undefined) result.observe(value, attributesOf(provider).ratelimitKind(kind));
       }
     });
+  };
+}
+
+/** Only a registry with a fleet has the series: without one there is nothing to be connected to. */
+export function observeFleetConnected(registry: ProviderRegistry): Observer {
+  return (result) => {
+    const fleet = fleetOf(registry);
+    if (fleet !== undefined) result.observe(fleet.connected ? 1 : 0);
   };
 }
