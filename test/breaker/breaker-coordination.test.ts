@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import type { BreakerCoordinator, SharedState, TrialResult } from '../../src/breaker/breaker-coordinator.js';
+import { CircuitBreaker } from '../../src/breaker/circuit-breaker.js';
+import { ADMITTED, REJECTED, type TransitionEvent } from '../../src/breaker/circuit-state.js';
+import { ManualClock } from '../support/manual-clock.js';
+
+/**
+ * The breaker's side of the fleet port, on a manual clock. The port here records what the breaker
+ * tells it and hands out the trial slots a test gives it; the real one (src/fleet/breaker-link.ts)
+ * is tested against Redis in test/fleet/.
+ */
+class RecordingCoordinator implements BreakerCoordinator {
+  readonly calls: string[] = [];
+  readonly slots: number[] = [];
+  readonly trials = new Map<number, TrialResult>();
+
+  failure(detail: string | undefined, minOpenMs: number): void {
+    this.calls.push(`failure ${detail} ${minOpenMs}`);
+  }
+  success(): void {
+    this.calls.push('success');
+  }
+  takeTrialSlot(id: number): number | undefined {
+    const slot = this.slots.shift();
+    this.calls.push(slot === undefined ? 'ask' : `slot ${id}`);
+    return slot;
+  }
+  trialEnded(id: number, result: TrialResult): void {
+    this.trials.set(id, result);
+    this.calls.push(
+      `trial ${id} ${result.outcome}${result.outcome === 'failure' ? ` ${result.reason}` : ''}`,
+    );
+  }
+  reset(): void {
+    this.calls.push('reset');
+  }
+  forceOpen(durationMs: number | undefined): void {
+    this.calls.push(`forceOpen ${durationMs}`);
+  }
+  healthCheckSucceeded(): void {
+    this.calls.push('healthCheck');
+  }
+}
+
+function setup() {
+  const clock = new ManualClock();
+  const events: TransitionEvent[] = [];
+  const breaker = new CircuitBreaker('openai', { trialTimeoutMs: 30_000 }, clock, (e) => events.push(e));
+  const fleet = new RecordingCoordinator();
+  breaker.coordinate(fleet);
+  return { clock, events, breaker, fleet };
+}
+
+const shared = (state: Partial<SharedState> & Pick<SharedState, 'state'>): SharedState => ({
+  retryInMs: undefined,
+  forced: false,
+  counting: false,
+  reason: 'fleet',
+  detail: undefined,
+  ...state,
+});
+
+describe('a breaker sharing a fleet', () => {
+  it('reports failures while closed and leaves the opening to the fleet, however many', () => {
+    const { breaker, fleet, events } = setup();
+    for (let i = 0; i < 8; i++) breaker.onFailure(breaker.admit(), 'HTTP 503', i === 7 ? 2_000 : 0);
+    expect(breaker.state).toBe('closed');
+    expect(events).toEqual([]);
+    expect(fleet.calls).toEqual([...Array(7).fill('failure HTTP 503 0'), 'failure HTTP 503 2000']);
+  });
+
+  it('reports successes only while the fleet counts failures', () => {
+    const { breaker, fleet } = setup();
+    breaker.onSuccess(breaker.admit());
+    expect(fleet.calls).toEqual([]);
+    breaker.applyShared(shared({ state: 'closed', counting: true }));
+    breaker.onSuccess(breaker.admit());
+    breaker.applyShared(shared({ state: 'closed', counting: false }));
+    breaker.onSuccess(breaker.admit());
+    // Its own failure: a success after it must reset the count, before the fleet says so.
+    breaker.onFailure(breaker.admit(), 'HTTP 503');
+    breaker.onSuccess(breaker.admit());
+    expect(fleet.calls).toEqual(['success', 'failure HTTP 503 0', 'success']);
+  });
+
+  it('opens for the duration the fleet gives, from now, with the reason and detail given', () => {
+    const { breaker, clock, events } = setup();
+    breaker.applyShared(shared({ state: 'open', retryInMs: 45_000, detail: 'failure_threshold by web-2' }));
+    expect(events.at(-1)).toMatchObject({
+      from: 'closed',
+      to: 'open',
+      reason: 'fleet',
+      detail: 'failure_threshold by web-2',
+    });
+    expect(events.at(-1)?.nextTrialAt).toBe(clock.wallNow() + 45_000);
+    expect(breaker.admit()).toBe(REJECTED);
+    // Already open: only the time moves, no second event.
+    breaker.applyShared(shared({ state: 'open', retryInMs: 10_000, reason: 'half_open_failure' }));
+    expect(events).toHaveLength(1);
+    expect(breaker.retryAfterMs()).toBe(10_000);
+    clock.advance(10_000);
+    expect(breaker.state).toBe('half_open');
+  });
+
+  it('held open by the fleet with no end: forced, no trial time', () => {
+    const { breaker, clock } = setup();
+    breaker.applyShared(shared({ state: 'open', forced: true, reason: 'manual_open' }));
+    expect(breaker.isForcedOpen).toBe(true);
+    expect(breaker.retryAfterMs()).toBe(Number.POSITIVE_INFINITY);
+    expect(breaker.nextTrialAt).toBeUndefined();
+    clock.advance(10 * 60_000);
+    expect(breaker.state).toBe('open');
+    breaker.applyShared(shared({ state: 'closed', reason: 'manual_reset' }));
+    expect(breaker.state).toBe('closed');
+    expect(breaker.isForcedOpen).toBe(false);
+  });
+
+  it('half-open: admits a trial only under a fleet slot, and its timeout runs from the slot’s grant', () => {
+    const { breaker, clock, fleet, events } = setup();
+    breaker.applyShared(shared({ state: 'half_open' }));
+    expect(breaker.admit()).toBe(REJECTED);
+    expect(fleet.calls).toEqual(['ask']);
+    fleet.slots.push(clock.now() - 29_000);
+    const trial = breaker.admit();
+    expect(trial).toBeGreaterThan(0);
+    clock.advance(999);
+    expect(breaker.state).toBe('half_open');
+    clock.advance(1);
+    expect(breaker.state).toBe('open');
+    expect(fleet.trials.get(trial)).toMatchObject({ outcome: 'failure', reason: 'trial_timeout' });
+    expect(events.at(-1)).toMatchObject({ to: 'open', reason: 'trial_timeout' });
+  });
+
+  it('reports trial outcomes; a success waits for the fleet to close it, a failure reopens at once', () => {
+    const { breaker, clock, fleet, events } = setup();
+    breaker.applyShared(shared({ state: 'half_open' }));
+    fleet.slots.push(clock.now(), clock.now(), clock.now());
+    const [a, b, c] = [breaker.admit(), breaker.admit(), breaker.admit()];
+    breaker.onSuccess(a);
+    breaker.onIgnored(b);
+    expect(breaker.state).toBe('half_open');
+    expect(fleet.trials.get(a)).toEqual({ outcome: 'success' });
+    expect(fleet.trials.get(b)).toEqual({ outcome: 'ignored' });
+    breaker.onFailure(c, 'HTTP 500', 5_000);
+    expect(fleet.trials.get(c)).toMatchObject({
+      outcome: 'failure',
+      reason: 'half_open_failure',
+      minOpenMs: 5_000,
+    });
+    expect(events.at(-1)).toMatchObject({ from: 'half_open', to: 'open', reason: 'half_open_failure' });
+    // A request admitted before the circuit opened says nothing: not reported.
+    breaker.onSuccess(ADMITTED);
+    expect(fleet.trials.size).toBe(3);
+  });
+
+  it('operator actions apply here at once and go to the fleet', () => {
+    const { breaker, fleet } = setup();
+    breaker.forceOpen(60_000);
+    expect(breaker.state).toBe('open');
+    breaker.onHealthCheckSuccess();
+    expect(breaker.state).toBe('open');
+    breaker.reset();
+    expect(breaker.state).toBe('closed');
+    breaker.applyShared(shared({ state: 'open', retryInMs: 30_000 }));
+    breaker.onHealthCheckSuccess();
+    expect(breaker.state).toBe('half_open');
+    expect(fleet.calls).toEqual(['forceOpen 60000', 'reset', 'healthCheck']);
+  });
+
+  it('without the fleet again, it decides alone at once: its own failures counted meanwhile trip it', () => {
+    const { breaker, fleet, events } = setup();
+    for (let i = 0; i < 4; i++) breaker.onFailure(breaker.admit(), 'HTTP 503');
+    breaker.coordinate(undefined);
+    breaker.onFailure(breaker.admit(), 'HTTP 503');
+    expect(events.at(-1)).toMatchObject({ to: 'open', reason: 'failure_threshold' });
+    expect(fleet.calls).toHaveLength(4);
+  });
+});
