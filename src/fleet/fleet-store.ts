@@ -80,7 +80,14 @@ export class FleetStore {
   private readonly acquiring = new Set<string>();
   private readonly acquireBackoff = new Map<string, number>();
   private readonly leases = new Map<string, FleetLease>();
-  private readonly statistics: FleetStats = { commands: 0, dropped: 0, inFlight: 0, messages: 0, refused: 0 };
+  private readonly statistics: FleetStats = {
+    commands: 0,
+    snapshots: 0,
+    dropped: 0,
+    inFlight: 0,
+    messages: 0,
+    refused: 0,
+  };
   private isConnected = false;
   private everConnected = false;
   private closed = false;
@@ -521,6 +528,7 @@ export class FleetStore {
 
   /** A snapshot that is also this replica's heartbeat (presence, tick). */
   private snapshot(sync: boolean): Promise<WireReply | undefined> {
+    this.statistics.snapshots++;
     return this.call('snapshot', [1, this.replicaTtlMs, this.heartbeatMs], sync).then((reply) =>
       reply?.views === undefined ? undefined : reply,
     );

@@ -94,6 +94,8 @@ export interface FleetView {
 export interface FleetStats {
   /** Scripts sent to Redis. */
   commands: number;
+  /** Of which snapshots: the heartbeat's, one per interval, and a resync's. */
+  snapshots: number;
   /** Work not sent: disconnected, or too much in flight. */
   dropped: number;
   inFlight: number;
