@@ -190,7 +190,9 @@ for id, exp in pairs(rec.L) do
     end
   end
 end
-if live >= max_trials or kept >= ${LIMITS.leases} then
+-- A success's slot is not granted again: it counts toward closing, so a recovery runs at most
+-- max_trials trials in all when they succeed (docs/fleet.md, "Leases").
+if live + rec.k >= max_trials or kept >= ${LIMITS.leases} then
   save(p, rec)
   local wait = lease_ms
   if earliest then wait = earliest - now end

@@ -185,6 +185,20 @@ describe('trials', () => {
     expect(reopened[2]?.retryAt).toBeGreaterThan(systemClock.now() + 30_000);
   });
 
+  it("do not grant a succeeded trial's slot again: a recovery whose trials succeed runs maxTrials of them", async () => {
+    const [a, b] = (await fleetOf(2)) as [FleetStore, FleetStore];
+    await openFleet([a, b], 'openai', 0);
+    const first = await leaseFor(a, 'openai', 2);
+    const second = await leaseFor(b, 'openai', 2);
+    a.trialResult(first, { outcome: 'success', successThreshold: 2 });
+    await eventually(() => (a.stats().inFlight === 0 ? true : undefined), 'the success settled');
+    // One success and one trial in flight: the two slots are spoken for.
+    expect(await a.acquireTrialLease('openai', { maxTrials: 2, leaseMs: 30_000 })).toBeUndefined();
+    expect(a.state('openai')).toMatchObject({ state: 'half_open', successes: 1, trialsInFlight: 1 });
+    b.trialResult(second, { outcome: 'success', successThreshold: 2 });
+    await Promise.all([a, b].map((s) => waitForState(s, 'openai', isClosed, 'closed')));
+  });
+
   it('free their slot when the holder releases it or closes, without counting as a failure', async () => {
     const [a, b] = await fleetOf(2);
     await openFleet([a as FleetStore, b as FleetStore], 'openai', 0);
