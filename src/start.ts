@@ -92,10 +92,13 @@ function startFleetPart(registry: ProviderRegistry, resolved: ResolvedOptions): 
   }
   const { redis, fleet } = settings;
   startFleet(registry, { redis, fleet, log }).then(
-    (started) =>
+    (started) => {
       log('info', `fleet ${fleet}: sharing breakers through Redis ${redis.display}`, {
         replica: started.store.replicaId,
-      }),
+      });
+      // The process is about to exit (nothing else to do): give back trial slots, leave the list of replicas.
+      process.once('beforeExit', () => void started.close());
+    },
     (error: unknown) =>
       error instanceof FleetClientMissingError
         ? logOnce('start:fleet', error.message)

@@ -108,6 +108,7 @@ export class RedisConnection {
     if (this.subscribed) return;
     await this.subscriber.subscribe(this.options.channel);
     this.subscribed = true;
+    if (this.options.target.cluster) unrefClusterSubscriber(this.subscriber);
   }
 
   /**
@@ -162,6 +163,10 @@ export class RedisConnection {
     // Without a listener ioredis prints every connection error to the console; the store logs
     // one warning per outage instead.
     client.on('error', () => undefined);
+    if (target.cluster) {
+      client.on('+node', (node: Redis) => unrefHandles(node));
+      client.on('reconnecting', () => unrefReconnectTimer(client));
+    } else unrefHandles(client as Redis);
     client.on('ready', () => {
       if (role === 'commands') this.options.onEvent('ready');
       else this.options.onEvent('subscriber-ready');
@@ -221,6 +226,39 @@ export class RedisConnection {
       ...(target.tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
     };
   }
+}
+
+/**
+ * The plugin never keeps a process alive (docs/design.md, "Breaker semantics"): a script that is
+ * done exits though its fleet's connections are open, and while Redis is away too. ioredis has no
+ * option for it, so each socket is unref'd once connected, and each reconnect timer once set
+ * (ioredis emits `reconnecting` on the next tick after setting it). A socket still connecting is
+ * held at most the connect timeout.
+ */
+const unreffed = new WeakSet<Redis>();
+function unrefHandles(node: Redis): void {
+  if (unreffed.has(node)) return;
+  unreffed.add(node);
+  node.on('connect', () => node.stream?.unref());
+  node.on('reconnecting', () => unrefReconnectTimer(node));
+  node.stream?.unref();
+}
+
+/**
+ * A Cluster subscribes over a connection of its own, which it announces nowhere: it is found by
+ * the property ioredis 5 and 6 keep it in, once subscribed (a guess that fails changes nothing).
+ */
+function unrefClusterSubscriber(cluster: Client): void {
+  const holder = (cluster as unknown as { subscriber?: { getInstance?: () => unknown } }).subscriber;
+  const instance = typeof holder?.getInstance === 'function' ? holder.getInstance() : undefined;
+  if (typeof instance === 'object' && instance !== null && 'stream' in instance && 'on' in instance)
+    unrefHandles(instance as Redis);
+}
+
+function unrefReconnectTimer(client: Client): void {
+  const timer: unknown = (client as unknown as { reconnectTimeout?: unknown }).reconnectTimeout;
+  if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function')
+    timer.unref();
 }
 
 function scriptCommand(name: FleetScriptName): string {
