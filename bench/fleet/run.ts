@@ -122,10 +122,13 @@ class Group {
     if (!record) return;
     const opens = seen.map((o) => o.transitions.find((t) => t.to === 'open'));
     const allOpenAt = Math.max(...opens.map((t) => t?.at ?? Number.NaN));
-    // The failure that tripped the first breaker to open by its own count: its replica's last failure before.
+    // The tripping failure. A breaker deciding alone opens inside that failure's recording, just
+    // before the record event: its opening is the moment. With the fleet, the replica whose count
+    // opened the fleet opens when the reply arrives: its last failure before that is the moment.
     const trips = seen.flatMap((o, i) => {
       const open = opens[i];
       if (open?.reason !== 'failure_threshold') return [];
+      if (this.variant === 'alone') return [open.at];
       const last = o.failures.filter((f) => f.at <= open.at).at(-1);
       return last === undefined ? [] : [last.at];
     });
