@@ -108,7 +108,6 @@ export class RegistryFleet {
   private onConnected(): void {
     this.unlinkAll();
     this.stopLinking = this.registry.forEachProvider((provider) => this.link(provider));
-    this.alone.clear();
   }
 
   private onDisconnected(): void {
@@ -121,10 +120,9 @@ export class RegistryFleet {
   }
 
   private onTransition(event: TransitionEvent): void {
-    if (this.store.connected) return;
-    if (event.to === 'open' && event.reason !== 'fleet')
+    if (event.to === 'closed') this.alone.delete(event.provider);
+    else if (event.to === 'open' && !this.store.connected)
       this.alone.set(event.provider, { detail: event.detail });
-    else if (event.to === 'closed') this.alone.delete(event.provider);
   }
 
   private link(provider: Provider): void {
@@ -135,18 +133,30 @@ export class RegistryFleet {
     this.reconcile(link);
   }
 
-  /** The fleet's state wins, except over an opening made alone that the fleet does not know of. */
+  /**
+   * The fleet's state wins, except over an opening made alone that the fleet does not know of: that
+   * one is offered to the fleet, and forgotten only once the fleet has an opening (a Redis that
+   * answers for a moment and goes away again must not make this replica forget it).
+   */
   private reconcile(link: FleetBreakerLink): void {
     const name = link.provider;
     const state = this.store.state(name);
     const alone = this.alone.get(name);
-    if (alone !== undefined && link.breaker.state !== 'closed' && (state?.state ?? 'closed') === 'closed') {
-      void this.store.seedOpen(this.seedOf(link.breaker, alone.detail)).then(() => {
-        if (this.links.get(name) === link) link.apply(this.store.state(name));
-      });
+    if (
+      alone === undefined ||
+      link.breaker.state === 'closed' ||
+      (state !== undefined && state.state !== 'closed')
+    ) {
+      this.alone.delete(name);
+      link.apply(state);
       return;
     }
-    link.apply(state);
+    void this.store.seedOpen(this.seedOf(link.breaker, alone.detail)).then((opened) => {
+      if (opened) this.alone.delete(name);
+      const current = this.store.state(name);
+      if (this.links.get(name) === link && current !== undefined && current.state !== 'closed')
+        link.apply(current);
+    });
   }
 
   private seedOf(breaker: CircuitBreaker, detail: string | undefined): FleetSeed {

@@ -4,6 +4,7 @@ import { providersView } from '../../src/server/health-json.js';
 import { RedisServer } from './support/redis-server.js';
 import { circuit, type Replica, Replicas, request, tick } from './support/registries.js';
 import { eventually, nextEvent, waitForState } from './support/stores.js';
+import { TcpProxy } from './support/tcp-proxy.js';
 
 let redis: RedisServer;
 const replicas = new Replicas();
@@ -191,5 +192,40 @@ describe('breakers sharing a fleet', () => {
     }
     await circuit(b, 'open');
     expect(b.fleet.state('openai')).toMatchObject({ reason: 'restored', openedBy: 'replica-0' });
+  });
+
+  it('an opening made alone is kept until the fleet has it, though Redis answers only for a moment', async () => {
+    const proxy = await TcpProxy.start(redis.port);
+    try {
+      const group = await replicas.start([proxy.url, redis.url], 2, {
+        heartbeatMs: 200,
+        commandTimeoutMs: 250,
+      });
+      const [a, b] = group as [Replica, Replica];
+      const gone = Promise.all(group.map((r) => nextEvent(r.fleet.store, 'disconnected')));
+      redis.stopProcess();
+      await gone;
+      for (let i = 0; i < 5; i++) request(a.provider('anthropic'), 'provider_error');
+      expect(a.provider('anthropic').breaker.state).toBe('open');
+      // Redis answers just long enough for a to resync; a's offer of its opening is cut off on the way.
+      const back = new Promise<void>((resolve) => {
+        const off = a.fleet.store.on('connected', () => {
+          proxy.partition();
+          off();
+          resolve();
+        });
+      });
+      const goneAgain = back.then(() => nextEvent(a.fleet.store, 'disconnected'));
+      redis.continueProcess();
+      await goneAgain;
+      // Then Redis loses its data; a is back after.
+      await redis.restartEmpty({ thaw: false });
+      proxy.heal();
+      await circuit(b, 'open', 'anthropic');
+      expect(b.fleet.state('anthropic')).toMatchObject({ reason: 'restored', openedBy: 'replica-0' });
+    } finally {
+      redis.continueProcess();
+      await proxy.close();
+    }
   });
 });

@@ -295,7 +295,11 @@ describe('a fleet of replica processes', () => {
     });
     const open = await fleet.admin(1, 'open', 'openai', { duration: '10m' });
     expect(open.status).toBe(200);
-    const views = await fleet.all((v) => circuitOf(v) === 'open', 'open');
+    // The operator's replica opens at once, the others when the fleet tells them: wait for the record.
+    const views = await fleet.all(
+      (v) => circuitOf(v) === 'open' && v.providers.openai?.fleet?.state === 'open',
+      'open in the fleet',
+    );
     for (const view of views)
       expect(view.providers.openai?.fleet).toMatchObject({ forced: true, reason: 'manual_open' });
   }, 120_000);

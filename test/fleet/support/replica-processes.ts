@@ -87,13 +87,19 @@ export class ProcessFleet {
     }
   }
 
-  /** Every replica (or those given) until `check` holds for each. */
-  all(
+  /** Every replica (or those given) until `check` holds for each; a failure shows every replica's log. */
+  async all(
     check: (view: ProvidersView) => boolean,
     what: string,
     which = this.replicas,
   ): Promise<ProvidersView[]> {
-    return Promise.all(which.map((r) => this.until(r, check, what)));
+    try {
+      return await Promise.all(which.map((r) => this.until(r, check, what)));
+    } catch (error) {
+      const first = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+      const logs = this.replicas.map((r) => `--- replica ${r.index} ---\n${r.session.stderr}`);
+      throw new Error([first, ...logs].join('\n'));
+    }
   }
 
   /** `n` requests through fetch, one after another, on one replica. */
