@@ -1,0 +1,2 @@
+import type { Command } from '../../intercept/children/runtime.js';
+export const callbackCommands: Record<string, Command> = {};
