@@ -60,6 +60,12 @@ export interface HealthServerOptions extends HealthHandlerOptions {
   headersTimeoutMs?: number;
   /** A client that has not sent its whole request within this long gets a 408, ms. @default 15000 */
   requestTimeoutMs?: number;
+  /**
+   * Open connections at most (live event streams included); further ones are closed at once, so
+   * clients that connect and never send nor read cannot exhaust the host's file descriptors.
+   * @default 256
+   */
+  maxConnections?: number;
 }
 
 export interface ResolvedHandlerOptions {

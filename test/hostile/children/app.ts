@@ -7,6 +7,13 @@ import { probeCommands } from '../../intercept/children/probes.js';
 import { serve } from '../../intercept/children/runtime.js';
 import { callbackCommands } from './callbacks.js';
 import { loopCommands } from './event-loop.js';
-import { processCommands } from './process-info.js';
+import { appServerCommands, processCommands } from './process-info.js';
 
-serve({ ...callCommands, ...probeCommands, ...loopCommands, ...callbackCommands, ...processCommands });
+serve({
+  ...callCommands,
+  ...probeCommands,
+  ...loopCommands,
+  ...callbackCommands,
+  ...processCommands,
+  ...appServerCommands,
+});
