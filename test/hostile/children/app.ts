@@ -7,6 +7,7 @@ import { probeCommands } from '../../intercept/children/probes.js';
 import { serve } from '../../intercept/children/runtime.js';
 import { callbackCommands } from './callbacks.js';
 import { loopCommands } from './event-loop.js';
+import { liveServerCommands } from './live-server.js';
 import { appServerCommands, processCommands } from './process-info.js';
 
 serve({
@@ -16,4 +17,5 @@ serve({
   ...callbackCommands,
   ...processCommands,
   ...appServerCommands,
+  ...liveServerCommands,
 });
