@@ -1,3 +1,4 @@
+import { isLoaderThread } from './common/loader-thread.js';
 import { log, logOnce, setLogLevel } from './common/log.js';
 import type { ProviderHealthOptions, ResolvedOptions } from './config/options.js';
 import { resolveOptions } from './config/resolve.js';
@@ -16,8 +17,10 @@ type GlobalWithStarted = typeof globalThis & { [STARTED]?: ProviderRegistry | nu
  * `PROVIDER_HEALTH_CHECK_INTERVAL` is set. Returns the registry, or undefined when disabled
  * (`PROVIDER_HEALTH_MODE=off`) or misconfigured: then one message names the bad key and the
  * host runs untouched. A second call (the preload loaded twice) returns what the first started.
+ * Node's module-loader thread is not the application's: nothing starts there.
  */
 export function start(options: ProviderHealthOptions = {}): ProviderRegistry | undefined {
+  if (isLoaderThread()) return undefined;
   const holder = globalThis as GlobalWithStarted;
   if (holder[STARTED] !== undefined) return holder[STARTED] ?? undefined;
   holder[STARTED] = null;
