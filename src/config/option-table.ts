@@ -155,7 +155,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     env: 'PROVIDER_HEALTH_ADMIN_TOKEN',
     target: 'adminToken',
     parse: parseAdminToken,
-    meaning: 'bearer token for reset / force-open; without one they are disabled',
+    meaning: 'bearer token for reset / force-open, at least 16 characters; without one they are disabled',
   },
   {
     option: 'checkInterval',

@@ -43,15 +43,17 @@ export function parseNonEmptyString(value: unknown, key: string, file?: string):
 }
 
 // Visible ASCII only: the token is compared with an Authorization header, which cannot
-// carry whitespace or non-ASCII reliably, so such a token could never be presented.
+// carry whitespace or non-ASCII reliably, so such a token could never be presented. At least
+// 16 characters: a one-letter token fell to 65 guesses.
 const TOKEN = /^[\x21-\x7e]+$/;
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
 export function parseAdminToken(value: unknown, key: string, file?: string): string {
-  if (typeof value === 'string' && TOKEN.test(value)) return value;
+  if (typeof value === 'string' && value.length >= MIN_ADMIN_TOKEN_LENGTH && TOKEN.test(value)) return value;
   throw new ConfigError({
     key,
     value: typeof value === 'string' ? REDACTED : value,
-    accepted: 'a token of visible ASCII characters without spaces',
+    accepted: `a token of at least ${MIN_ADMIN_TOKEN_LENGTH} visible ASCII characters without spaces (for example the output of: openssl rand -hex 32)`,
     file,
   });
 }

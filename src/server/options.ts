@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseAdminToken } from '../config/values.js';
 import { type HostRule, parseAllowedHosts } from './request-guard.js';
 
 /** HTTP status for each overall health, so a readiness probe can be pointed at `/health`. */
@@ -127,7 +128,10 @@ export function resolveHandlerOptions(
   defaultHosts?: readonly HostRule[],
 ): ResolvedHandlerOptions {
   const codes = options.statusCodes ?? {};
-  const token = options.adminToken ?? registryToken;
+  // A token given in code passes the same check as one from the environment or a file.
+  const given = options.adminToken;
+  const token =
+    given === undefined ? registryToken : given === '' ? '' : parseAdminToken(given, 'adminToken');
   return {
     adminToken: token === undefined || token === '' ? undefined : token,
     statusCodes: {

@@ -16,7 +16,7 @@ describe('readEnvOptions: good values', () => {
     ['PROVIDER_HEALTH_SERVER', '0.0.0.0:9000', { server: { host: '0.0.0.0', port: 9000 } }],
     ['PROVIDER_HEALTH_SERVER', '[::1]:9465', { server: { host: '::1', port: 9465 } }],
     ['PROVIDER_HEALTH_SERVER', 'off', { server: false }],
-    ['PROVIDER_HEALTH_ADMIN_TOKEN', 's3cr3t-T0ken!', { adminToken: 's3cr3t-T0ken!' }],
+    ['PROVIDER_HEALTH_ADMIN_TOKEN', 's3cr3t-T0ken!-0123456', { adminToken: 's3cr3t-T0ken!-0123456' }],
     ['PROVIDER_HEALTH_CHECK_INTERVAL', '30s', { checkIntervalMs: 30_000 }],
     ['PROVIDER_HEALTH_CHECK_INTERVAL', 'off', { checkIntervalMs: false }],
     ['PROVIDER_HEALTH_DEGRADED_FAILURE_RATE', '0.25', { degradedFailureRate: 0.25 }],
@@ -111,13 +111,17 @@ describe('readEnvOptions: bad values name the variable, the value and what is ac
     );
   });
 
-  it('never echoes the admin token', () => {
-    const error = configErrorFrom(() => readEnvOptions({ PROVIDER_HEALTH_ADMIN_TOKEN: 'my secret' }));
-    expect(error.message).toBe(
-      'provider-health: invalid PROVIDER_HEALTH_ADMIN_TOKEN=<redacted>: expected a token of visible ASCII characters without spaces',
-    );
-    expect(JSON.stringify(error.value)).not.toContain('secret');
-  });
+  it.each(['my secret with a space', 'short-secret'])(
+    'never echoes the admin token, and says what is accepted (%#)',
+    (token) => {
+      const error = configErrorFrom(() => readEnvOptions({ PROVIDER_HEALTH_ADMIN_TOKEN: token }));
+      expect(error.message).toBe(
+        'provider-health: invalid PROVIDER_HEALTH_ADMIN_TOKEN=<redacted>: expected a token of at least 16 visible ASCII characters without spaces (for example the output of: openssl rand -hex 32)',
+      );
+      expect(JSON.stringify(error.value)).not.toContain('secret');
+      expect(error.message).not.toContain('secret');
+    },
+  );
 
   it('reports a misspelt variable rather than ignoring it', () => {
     const error = configErrorFrom(() => readEnvOptions({ PROVIDER_HEALTH_FAILURE_TRESHOLD: '3' }));
