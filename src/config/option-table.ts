@@ -1,7 +1,7 @@
 import { DEFAULT_BREAKER_OPTIONS } from '../breaker/breaker-options.js';
 import { LOG_LEVELS, type LogLevel } from '../common/log.js';
 import { ConfigError } from './config-error.js';
-import { parseDuration, parsePositiveDuration } from './duration.js';
+import { parseDuration, parseInterval, parsePositiveDuration, parseTimeout } from './duration.js';
 import { parseHostPattern, parseProviderName } from './host-pattern.js';
 import type { Mode, ProviderOptions, RejectWith, ResolvedOptions } from './options.js';
 import { parseProviders } from './provider-options.js';
@@ -83,7 +83,7 @@ function parseLogLevel(value: unknown, key: string, file?: string): LogLevel {
 }
 
 const checkInterval: Parse<number | false> = (value, key, file) =>
-  value === false || value === 'off' ? false : parsePositiveDuration(value, key, file);
+  value === false || value === 'off' ? false : parseInterval(value, key, file);
 
 /** Every setting, in the order the README and error messages list them. A new setting is one entry here. */
 export const OPTION_TABLE: readonly OptionSpec[] = [
@@ -130,7 +130,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     duration: true,
     env: 'PROVIDER_HEALTH_TRIAL_TIMEOUT',
     target: 'trialTimeoutMs',
-    parse: parsePositiveDuration,
+    parse: parseTimeout,
     meaning: 'a trial unsettled this long counts as a timeout',
   },
   {
@@ -170,7 +170,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     duration: true,
     env: 'PROVIDER_HEALTH_CHECK_TIMEOUT',
     target: 'checkTimeoutMs',
-    parse: parsePositiveDuration,
+    parse: parseTimeout,
     meaning: 'how long one active check may take before it counts as a timeout',
   },
   {
@@ -202,7 +202,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     duration: true,
     env: 'PROVIDER_HEALTH_STATS_WINDOW',
     target: 'statsWindowMs',
-    parse: parsePositiveDuration,
+    parse: parseInterval,
     meaning: 'the sliding window of "recent" stats',
   },
   {

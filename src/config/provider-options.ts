@@ -1,6 +1,6 @@
 import { isOutcome, OUTCOMES, type Outcome, UNCOUNTED_OUTCOMES } from '../outcome/outcome.js';
 import { ConfigError } from './config-error.js';
-import { parseDuration, parsePositiveDuration } from './duration.js';
+import { parseDuration, parseTimeout } from './duration.js';
 import { parseHostPattern, parseProviderName } from './host-pattern.js';
 import { childKey, plainEntries, unknownKey } from './object-entries.js';
 import type { ProviderOptions } from './options.js';
@@ -28,7 +28,7 @@ const PROVIDER_KEYS: Readonly<Record<string, Assign>> = {
     p.successThreshold = parseThreshold(v, k, f);
   },
   trialTimeout: (p, v, k, f) => {
-    p.trialTimeout = parsePositiveDuration(v, k, f);
+    p.trialTimeout = parseTimeout(v, k, f);
   },
   tripOn: (p, v, k, f) => {
     p.tripOn = parseTripOn(v, k, f);

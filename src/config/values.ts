@@ -26,10 +26,17 @@ export function parseBoolean(value: unknown, key: string, file?: string): boolea
   throw new ConfigError({ key, value, accepted: 'true or false', file });
 }
 
-/** Failure and success thresholds: a count of consecutive requests, so at least one. */
+/**
+ * Failure and success thresholds: a count of consecutive requests, at least one. At most 1000:
+ * a thousand failures in a row is an outage already, and a larger count only means "never"
+ * (9007199254740991 was accepted), which is `mode: observe`'s job.
+ */
+export const MAX_THRESHOLD = 1000;
+
 export function parseThreshold(value: unknown, key: string, file?: string): number {
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) return value;
-  throw new ConfigError({ key, value, accepted: 'an integer of at least 1', file });
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 && value <= MAX_THRESHOLD)
+    return value;
+  throw new ConfigError({ key, value, accepted: `an integer from 1 to ${MAX_THRESHOLD}`, file });
 }
 
 export function parseRate(value: unknown, key: string, file?: string): number {

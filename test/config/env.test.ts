@@ -58,6 +58,8 @@ describe('readEnvOptions: good values', () => {
 
 const DURATION = 'a duration such as 500ms';
 const POSITIVE = 'greater than 0';
+const TIMEOUT = 'a duration from 100ms to 2147483647ms';
+const INTERVAL = 'a duration from 1s to 2147483647ms';
 
 describe('readEnvOptions: bad values name the variable, the value and what is accepted', () => {
   it.each([
@@ -65,26 +67,33 @@ describe('readEnvOptions: bad values name the variable, the value and what is ac
     ['PROVIDER_HEALTH_MODE', 'ENFORCE', 'one of enforce, observe, off'],
     ['PROVIDER_HEALTH_LOG_LEVEL', 'verbose', 'one of debug, info, warn, error, silent'],
     ['PROVIDER_HEALTH_CHECK_FEEDS_BREAKER', 'maybe', 'true or false'],
-    ['PROVIDER_HEALTH_CHECK_TIMEOUT', '0', 'greater than 0'],
-    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '0', 'an integer of at least 1'],
-    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '-3', 'an integer of at least 1'],
-    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '2.5', 'an integer of at least 1'],
-    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', 'five', 'an integer of at least 1'],
-    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '99999999999999999999', 'an integer of at least 1'],
-    ['PROVIDER_HEALTH_SUCCESS_THRESHOLD', '0', 'an integer of at least 1'],
+    ['PROVIDER_HEALTH_CHECK_TIMEOUT', '0', TIMEOUT],
+    ['PROVIDER_HEALTH_CHECK_TIMEOUT', '1ms', TIMEOUT],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '0', 'an integer from 1 to 1000'],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '-3', 'an integer from 1 to 1000'],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '2.5', 'an integer from 1 to 1000'],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', 'five', 'an integer from 1 to 1000'],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '99999999999999999999', 'an integer from 1 to 1000'],
+    ['PROVIDER_HEALTH_SUCCESS_THRESHOLD', '0', 'an integer from 1 to 1000'],
     ['PROVIDER_HEALTH_RECOVERY_TIMEOUT', '60 seconds', DURATION],
     ['PROVIDER_HEALTH_RECOVERY_TIMEOUT', '-1s', DURATION],
-    ['PROVIDER_HEALTH_TRIAL_TIMEOUT', '0s', POSITIVE],
+    ['PROVIDER_HEALTH_TRIAL_TIMEOUT', '0s', TIMEOUT],
+    ['PROVIDER_HEALTH_TRIAL_TIMEOUT', '1ms', TIMEOUT],
+    ['PROVIDER_HEALTH_SUCCESS_THRESHOLD', '9007199254740991', 'an integer from 1 to 1000'],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '1001', 'an integer from 1 to 1000'],
     ['PROVIDER_HEALTH_REJECT_WITH', '503', 'one of response, error'],
     ['PROVIDER_HEALTH_SERVER', 'localhost', 'host:port, :port, port, [IPv6]:port or off'],
     ['PROVIDER_HEALTH_SERVER', '::1:9465', 'host:port, :port, port, [IPv6]:port or off'],
-    ['PROVIDER_HEALTH_CHECK_INTERVAL', 'never', DURATION],
-    ['PROVIDER_HEALTH_CHECK_INTERVAL', '0', POSITIVE],
+    ['PROVIDER_HEALTH_CHECK_INTERVAL', 'never', INTERVAL],
+    ['PROVIDER_HEALTH_CHECK_INTERVAL', '0', INTERVAL],
+    ['PROVIDER_HEALTH_CHECK_INTERVAL', '1ms', INTERVAL],
+    ['PROVIDER_HEALTH_CHECK_INTERVAL', '999', INTERVAL],
     ['PROVIDER_HEALTH_DEGRADED_FAILURE_RATE', '10%', 'a number from 0 to 1'],
     ['PROVIDER_HEALTH_DEGRADED_FAILURE_RATE', '1.5', 'a number from 0 to 1'],
     ['PROVIDER_HEALTH_DEGRADED_FAILURE_RATE', '-0.1', 'a number from 0 to 1'],
     ['PROVIDER_HEALTH_DEGRADED_LATENCY', '0ms', POSITIVE],
-    ['PROVIDER_HEALTH_STATS_WINDOW', '5 min', DURATION],
+    ['PROVIDER_HEALTH_STATS_WINDOW', '5 min', INTERVAL],
+    ['PROVIDER_HEALTH_STATS_WINDOW', '1ms', INTERVAL],
     ['PROVIDER_HEALTH_PROVIDERS', 'openai', 'comma-separated name=host entries'],
     ['PROVIDER_HEALTH_PROVIDERS', 'https://api.openai.com', 'comma-separated name=host entries'],
   ])('%s=%s', (key, value, accepted) => {

@@ -175,10 +175,10 @@ describe('HostMatcher cache', () => {
 
   it('prefers the longest fixed suffix among wildcards', () => {
     const m = new HostMatcher<string>();
-    m.addText('*.internal', 'broad');
-    m.addText('*.llm.internal', 'narrow');
-    expect(m.forOrigin('https://a.llm.internal')).toBe('narrow');
-    expect(m.forOrigin('https://a.db.internal')).toBe('broad');
+    m.addText('*.corp.internal', 'broad');
+    m.addText('*.llm.corp.internal', 'narrow');
+    expect(m.forOrigin('https://a.llm.corp.internal')).toBe('narrow');
+    expect(m.forOrigin('https://a.db.corp.internal')).toBe('broad');
   });
 
   it('stays correct past its size limit', () => {

@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Command } from '../../intercept/children/runtime.js';
+import { getRegistry } from 'provider-health';
+import { type Args, type Command, str } from '../../intercept/children/runtime.js';
 
 export const processCommands: Record<string, Command> = {
   /** Resident memory and heap, bytes. */
@@ -9,6 +10,9 @@ export const processCommands: Record<string, Command> = {
     const { rss, heapUsed } = process.memoryUsage();
     return { rss, heapUsed };
   },
+
+  /** The provider the app's own copy of the plugin (ESM build) maps a host to, if any. */
+  providerFor: (args: Args) => getRegistry().providerForHost(str(args, 'host'), 443)?.name ?? null,
 
   /** Open file descriptors of this process (Linux: /proc/self/fd). */
   fileCount: () => readdirSync('/proc/self/fd').length,
