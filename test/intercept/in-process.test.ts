@@ -140,3 +140,30 @@ describe('per-provider outcome rules', () => {
     expect(outcomes()).toEqual({ provider_error: 2 });
   });
 });
+
+describe('the local answer while open arrives on the next turn of the event loop', () => {
+  it('after dispatch has returned; a caller that aborts or destroys in between sees its own abort', async () => {
+    const { request } = await import('undici');
+    provider.breaker.forceOpen();
+    // An immediate queued before the request runs before its answer: the loop turned in between.
+    const order: string[] = [];
+    setImmediate(() => order.push('turn'));
+    const res = await fetch(`${base}/big`);
+    order.push(`reply ${res.status}`);
+    expect(order).toEqual(['turn', 'reply 503']);
+
+    const controller = new AbortController();
+    const aborted = request(`${base}/big`, { signal: controller.signal });
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+
+    const req = http.request(`${base}/big`);
+    // Not events.once: it rejects on the 'error' this test expects.
+    const closed = new Promise((resolve) => req.once('close', resolve));
+    const errors: Error[] = [];
+    req.on('error', (error) => errors.push(error));
+    req.destroy(new Error('the caller gave up'));
+    await closed;
+    expect(errors.map((error) => error.message)).toEqual(['the caller gave up']);
+  });
+});
