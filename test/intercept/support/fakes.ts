@@ -27,14 +27,17 @@ export function resetFakes(fakes: Fakes): void {
   for (const fake of Object.values(fakes) as FakeProvider[]) fake.reset();
 }
 
-/** The child's environment: provider mapping, fake URLs, and a short recovery timeout. */
+/**
+ * The child's environment: provider mapping, fake URLs, and a recovery timeout long enough that a
+ * circuit a test trips stays open for the rest of that test, however slow the machine is.
+ */
 export function fakeEnv(fakes: Fakes, extra: Record<string, string> = {}): Record<string, string> {
   const host = (fake: FakeProvider) => new URL(fake.url).host;
   return {
     PROVIDER_HEALTH_PROVIDERS: `openai=${host(fakes.openai)},anthropic=${host(fakes.anthropic)},fal=${host(fakes.fal)}`,
     PROVIDER_HEALTH_FAILURE_THRESHOLD: '5',
     PROVIDER_HEALTH_SUCCESS_THRESHOLD: '3',
-    PROVIDER_HEALTH_RECOVERY_TIMEOUT: `${RECOVERY_MS}ms`,
+    PROVIDER_HEALTH_RECOVERY_TIMEOUT: `${HELD_OPEN_MS}ms`,
     FAKE_OPENAI_URL: fakes.openai.url,
     FAKE_ANTHROPIC_URL: fakes.anthropic.url,
     FAKE_FAL_URL: fakes.fal.url,
@@ -43,7 +46,12 @@ export function fakeEnv(fakes: Fakes, extra: Record<string, string> = {}): Recor
   };
 }
 
-export const RECOVERY_MS = 300;
+/**
+ * Open circuits stay open this long. A short recovery timeout raced the test on a loaded machine:
+ * a few hundred ms between tripping and asserting "open" were enough to reach half-open, and the
+ * next call went to the network as a trial. The lifecycle test sets a short one where it waits for it.
+ */
+export const HELD_OPEN_MS = 10 * 60_000;
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -55,3 +63,15 @@ export function median(values: readonly number[]): number {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Polls `check` until it is true. An event wait, not a timed assertion: `withinMs` is only how long
+ * to wait before calling it a hang, so make it generous (a busy machine is many times slower).
+ */
+export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, withinMs = 20_000) {
+  const deadline = Date.now() + withinMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`);
+    await sleep(25);
+  }
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { assertBuilt, type ChildOptions, ChildSession } from './child-session.js';
-import { closeFakes, type Fakes, fakeEnv, sleep, startFakes } from './fakes.js';
+import { closeFakes, type Fakes, fakeEnv, startFakes, waitUntil } from './fakes.js';
 import type { CallResult, ProviderView } from './types.js';
 
 export interface Scenario {
@@ -10,7 +10,8 @@ export interface Scenario {
   view(name: string): Promise<ProviderView>;
   /** Five provider errors through fetch: the circuit opens (enforce) or would (observe). */
   trip(target: 'openai' | 'anthropic' | 'fal'): Promise<void>;
-  waitForState(name: string, wanted: string, withinMs: number): Promise<void>;
+  /** Waits for a state the circuit reaches by itself (a timer): an event wait with a generous deadline. */
+  waitForState(name: string, wanted: string, withinMs?: number): Promise<void>;
 }
 
 /** One fake set and one child for a describe block; the child is reused by its tests. */
@@ -50,13 +51,8 @@ export function useScenario(options: Omit<ChildOptions, 'env'> & { env?: Record<
       ]);
       await scenario.child.call('call', { client: 'fetch', target, n: 5 });
     },
-    async waitForState(name, wanted, withinMs) {
-      const deadline = Date.now() + withinMs;
-      while ((await scenario.view(name)).state !== wanted) {
-        if (Date.now() > deadline) throw new Error(`${name} did not become ${wanted} within ${withinMs} ms`);
-        await sleep(25);
-      }
-    },
+    waitForState: (name, wanted, withinMs) =>
+      waitUntil(`${name} ${wanted}`, async () => (await scenario.view(name)).state === wanted, withinMs),
   };
   return scenario;
 }
