@@ -35,8 +35,8 @@ export class SseClient {
     });
   }
 
-  /** Waits until an event matches, returning it. */
-  async next(match: (event: ReceivedEvent) => boolean, timeoutMs = 3000): Promise<ReceivedEvent> {
+  /** Waits until an event matches, returning it; `timeoutMs` only ends the wait, so it is generous. */
+  async next(match: (event: ReceivedEvent) => boolean, timeoutMs = 20_000): Promise<ReceivedEvent> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.events.find(match);
@@ -93,7 +93,8 @@ export async function openWebSocket(url: string): Promise<{ socket: WebSocket; e
   return { socket, events };
 }
 
-export async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
+/** Polls `check` until true; `timeoutMs` only ends the wait (a busy machine is slow), so it is generous. */
+export async function waitFor(check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
