@@ -33,3 +33,21 @@ export function metricNamed(all: MetricData[], name: string): MetricData {
 }
 
 export { freePort } from '../../fake-provider/free-port.js';
+
+/**
+ * GETs `url` once something listens there: an exporter or health server starts listening a moment
+ * after start-up, later still on a busy machine. Only a refused connection is retried; the
+ * deadline ends the wait for one that never comes.
+ */
+export async function fetchWhenListening(url: string, withinMs = 20_000): Promise<Response> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      return await fetch(url);
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      if (code !== 'ECONNREFUSED' || Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
