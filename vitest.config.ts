@@ -7,5 +7,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: child-process and server tests fight for CPU if run many at once.
     maxWorkers: 2,
+    // Console output of passing tests is dropped; a failed test, suite or file shows its own.
+    // test/support/plugin-log.ts sends the plugin's stderr log lines there too.
+    silent: 'passed-only',
+    setupFiles: ['test/support/plugin-log.ts'],
   },
 });

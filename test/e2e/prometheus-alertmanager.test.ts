@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECORD } from '../../scripts/observability/alerts/recording-rules.js';
 import { assertBuilt } from '../intercept/support/child-session.js';
+import { report } from '../support/report.js';
 import { renderAnnotation } from './support/annotations.js';
 import { committedRules, JOB, SHORTENED_ALERTS } from './support/configs.js';
 import {
@@ -86,7 +87,7 @@ describe('Prometheus + Alertmanager end to end', () => {
 
   afterAll(async () => {
     await stack.close();
-    console.info('e2e timings (ms):', JSON.stringify(timings));
+    report('e2e timings (ms):', timings);
   }, 30_000);
 
   it('fires AiProviderCircuitOpen for the failing instance and delivers it to the warning webhook', async () => {

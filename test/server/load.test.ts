@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningHealthServer } from '../../src/server/index.js';
+import { report } from '../support/report.js';
 import { fail, makeRegistry, startServer, succeed } from './helpers.js';
 
 let server: RunningHealthServer;
@@ -40,7 +41,7 @@ it('serves /health/providers to 100 connections for 10 s without an error', asyn
   };
   mkdirSync('test-artifacts', { recursive: true });
   writeFileSync('test-artifacts/load-health-providers.json', `${JSON.stringify(summary, null, 2)}\n`);
-  console.log('autocannon /health/providers', JSON.stringify(summary));
+  report('autocannon /health/providers', summary);
   expect(result.errors).toBe(0);
   expect(result.timeouts).toBe(0);
   expect(result.non2xx).toBe(0);
