@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type FakeProvider, startFakeProvider } from '../../fake-provider/index.js';
+import { EVENTUALLY } from '../support/waits.js';
 
 const started: FakeProvider[] = [];
 async function start(options: Parameters<typeof startFakeProvider>[0] = {}): Promise<FakeProvider> {
@@ -147,7 +148,7 @@ describe('fake provider behaviours over plain fetch', () => {
     const headersOnly = await chat(fake);
     expect(headersOnly.status).toBe(200);
     const bodyRead = headersOnly.text().catch((e: unknown) => e);
-    await vi.waitFor(() => expect(fake.requestCount).toBe(2), { timeout: 20_000 });
+    await vi.waitFor(() => expect(fake.requestCount).toBe(2), EVENTUALLY);
     // Prompt: a close that waited for the hung exchanges would wait for the client's own timeouts
     // (undici: 300 s for headers and body); a generous bound still tells the two apart.
     const t0 = performance.now();
@@ -176,7 +177,7 @@ describe('fake provider behaviours over plain fetch', () => {
       const slow = await chat(fake, true);
       const reading = slow.text().catch(() => 'failed');
       const delayed = chat(fake).catch(() => 'failed');
-      await vi.waitFor(() => expect(made).toHaveLength(2), { timeout: 20_000 });
+      await vi.waitFor(() => expect(made).toHaveLength(2), EVENTUALLY);
       expect(made.map((t) => t.hasRef())).toEqual([false, false]);
       await fake.close();
       expect([await reading, await delayed]).toEqual(['failed', 'failed']);

@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import { installInterception, uninstallInterception } from '../../src/intercept/index.js';
 import { configureRegistry } from '../../src/providers/global-registry.js';
 import type { Provider } from '../../src/providers/provider.js';
+import { EVENTUALLY } from '../support/waits.js';
 
 /**
  * The interceptors installed in this process, against a real loopback server: the cases where
@@ -63,14 +64,10 @@ beforeEach(() => {
 });
 
 /** Waits until the provider recorded `count` requests (recording can follow the caller's last event). */
-const recorded = (count: number) =>
-  vi.waitFor(() => expect(provider.stats.total).toBe(count), { timeout: 20_000, interval: 10 });
+const recorded = (count: number) => vi.waitFor(() => expect(provider.stats.total).toBe(count), EVENTUALLY);
 /** Waits until the server received its `count`-th request for `path`. */
 const arrived = (path: string, count: number) =>
-  vi.waitFor(() => expect(arrivals.filter((p) => p === path).length).toBe(count), {
-    timeout: 20_000,
-    interval: 10,
-  });
+  vi.waitFor(() => expect(arrivals.filter((p) => p === path).length).toBe(count), EVENTUALLY);
 
 const outcomes = () =>
   Object.fromEntries(Object.entries(provider.getHealthMetrics().outcomes).filter(([, n]) => n > 0));

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { waitUntil } from './support/fakes.js';
+import { describe, expect, it, vi } from 'vitest';
+import { EVENTUALLY } from '../support/waits.js';
 import { useScenario } from './support/scenario.js';
 import type { CallResult } from './support/types.js';
 
@@ -53,11 +53,13 @@ describe('the app replaces the global dispatcher', () => {
     expect(replaced.info).toMatchObject({ wrapped: false });
     expect(replaced.call).toMatchObject({ status: 200, recorded: 0 });
     // The check runs every second in the background; waited for, not slept on.
-    await waitUntil('wrapped again', async () => (await dispatcherInfo()).wrapped);
-    expect(await dispatcherInfo()).toMatchObject({ wrapped: true, innerIsNpmUndici: true });
+    await vi.waitFor(
+      async () => expect(await dispatcherInfo()).toMatchObject({ wrapped: true, innerIsNpmUndici: true }),
+      EVENTUALLY,
+    );
     expect(await s.call('fetch', 'openai')).toMatchObject({ status: 200, recorded: 1 });
     await s.child.call('setGlobalDispatcher', { wrap: false });
-    await waitUntil('wrapped again after a second replacement', async () => (await dispatcherInfo()).wrapped);
+    await vi.waitFor(async () => expect(await dispatcherInfo()).toMatchObject({ wrapped: true }), EVENTUALLY);
     expect(s.child.stderr.split(WARNING).length - 1).toBe(1);
   });
 

@@ -6,6 +6,7 @@ import type { Provider } from '../../src/providers/provider.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
 import type { HealthServerOptions } from '../../src/server/index.js';
 import { type RunningHealthServer, startHealthServer } from '../../src/server/index.js';
+import { HANG_MS } from '../support/waits.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -88,7 +89,7 @@ export const bearer = (token = ADMIN_TOKEN): Record<string, string> => ({ author
 export function rawSocket(
   url: string,
   text: string | Buffer,
-  waitMs = 20_000,
+  waitMs = HANG_MS,
   enough: (answer: string) => boolean = () => false,
 ): Promise<string> {
   const { hostname, port } = new URL(url);

@@ -8,6 +8,7 @@ import { resolveOptions } from '../../src/config/resolve.js';
 import type { Provider } from '../../src/providers/provider.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
 import { type RunningHealthServer, startHealthServer } from '../../src/server/index.js';
+import { HANG_MS } from '../support/waits.js';
 import { ADMIN_TOKEN } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -100,7 +101,7 @@ function history(): void {
 
 const badge = (page: Page, provider: string, state: string) =>
   page.waitForSelector(`tr[data-provider="${provider}"] td:nth-child(3) .badge.${state}`, {
-    timeout: 20_000,
+    timeout: HANG_MS,
   });
 
 beforeAll(async () => {
@@ -199,7 +200,7 @@ describe('status page in Chromium', () => {
     await page.waitForFunction(
       () => (window as unknown as { openaiStates: string[] }).openaiStates.includes('open'),
       undefined,
-      { timeout: 20_000 },
+      { timeout: HANG_MS },
     );
     // Open, or half-open already: either way openai is not available and the others are.
     expect(await page.textContent('#overall')).toBe('DEGRADED');

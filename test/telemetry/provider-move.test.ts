@@ -3,6 +3,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ATTR, METRICS } from '../../src/telemetry/metric-names.js';
 import { startTelemetry } from '../../src/telemetry/otel-setup.js';
+import { EVENTUALLY } from '../support/waits.js';
 import { CollectingReader, freePort, makeRegistry, metricNamed } from './support.js';
 
 afterEach(() => {
@@ -27,13 +28,10 @@ describe('private MeterProvider until the service registers one', () => {
     // check (a second after start) moves to it. Waited for, not slept on: a timer can run late.
     const reader = new CollectingReader();
     expect(metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }))).toBe(true);
-    await vi.waitFor(() => expect(handle.metricsMode).toBe('global'), { timeout: 20_000, interval: 25 });
+    await vi.waitFor(() => expect(handle.metricsMode).toBe('global'), EVENTUALLY);
     expect(handle.prometheusHandler).toBeUndefined();
     // The private exporter's port is freed (its shutdown runs in the background).
-    await vi.waitFor(() => expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow(), {
-      timeout: 20_000,
-      interval: 25,
-    });
+    await vi.waitFor(() => expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow(), EVENTUALLY);
 
     openai.record(openai.admit(), 'rejected', 0, -1, -1);
     const all = await reader.metrics();

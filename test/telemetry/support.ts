@@ -6,6 +6,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { resolveOptions } from '../../src/config/resolve.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
+import { HANG_MS } from '../support/waits.js';
 
 /** A registry built from defaults only, not from this process' environment or config file. */
 export function makeRegistry(): ProviderRegistry {
@@ -39,7 +40,7 @@ export { freePort } from '../../fake-provider/free-port.js';
  * after start-up, later still on a busy machine. Only a refused connection is retried; the
  * deadline ends the wait for one that never comes.
  */
-export async function fetchWhenListening(url: string, withinMs = 20_000): Promise<Response> {
+export async function fetchWhenListening(url: string, withinMs = HANG_MS): Promise<Response> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     try {

@@ -23,10 +23,6 @@ export async function closeFakes(fakes: Fakes | undefined): Promise<void> {
   await Promise.all(Object.values(fakes).map((fake: FakeProvider) => fake.close()));
 }
 
-export function resetFakes(fakes: Fakes): void {
-  for (const fake of Object.values(fakes) as FakeProvider[]) fake.reset();
-}
-
 /**
  * The child's environment: provider mapping, fake URLs, and a recovery timeout long enough that a
  * circuit a test trips stays open for the rest of that test, however slow the machine is.
@@ -60,18 +56,4 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1
     ? (sorted[mid] as number)
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Polls `check` until it is true. An event wait, not a timed assertion: `withinMs` is only how long
- * to wait before calling it a hang, so make it generous (a busy machine is many times slower).
- */
-export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, withinMs = 20_000) {
-  const deadline = Date.now() + withinMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`);
-    await sleep(25);
-  }
 }
