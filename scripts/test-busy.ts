@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { loadavg } from 'node:os';
+import { constants, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,9 +22,13 @@ const BURN = `const parent = ${process.pid}; for (let i = 1; ; i++) if (i % 1e8 
 const burners: ChildProcess[] = [];
 let current: ChildProcess | undefined;
 
+const running = (child: ChildProcess | undefined): child is ChildProcess =>
+  child !== undefined && child.exitCode === null && child.signalCode === null;
+
+/** Burners get SIGKILL; a suite run gets SIGTERM, so that vitest stops its own workers. */
 function stopAll(): void {
-  for (const child of [...burners, current])
-    if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const burner of burners) if (running(burner)) burner.kill('SIGKILL');
+  if (running(current)) current.kill('SIGTERM');
 }
 
 // 'exit' covers every way out of this process, including an uncaught error; the signals also end
@@ -34,7 +38,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     console.log(`\ntest:busy: ${signal}, stopping the burners and the suite`);
     stopAll();
-    process.exit(130);
+    process.exit(128 + constants.signals[signal]);
   });
 }
 
