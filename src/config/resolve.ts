@@ -49,6 +49,7 @@ export function resolveProviderOptions(resolved: ResolvedOptions, name: string):
         : parsePositiveDuration(own.trialTimeout, `${key}.trialTimeout`),
     tripOn: [...(own?.tripOn ?? DEFAULT_TRIPPING_OUTCOMES)],
     healthCheckUrl: own?.healthCheckUrl ?? false,
+    endpoints: { ...(own?.endpoints ?? {}) },
     abortTimeout:
       own?.abortTimeout === false
         ? false

@@ -63,6 +63,7 @@ describe('provider merging', () => {
       healthCheckUrl: false,
       rules: {},
       abortTimeout: { factor: 4, minMs: 1_000 },
+      endpoints: {},
     });
     expect(resolveProviderOptions(resolved, 'anthropic')).toMatchObject({
       failureThreshold: 5,
