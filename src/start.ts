@@ -1,4 +1,4 @@
-import { isLoaderThread } from './common/loader-thread.js';
+import { isMainThread, parentPort } from 'node:worker_threads';
 import { log, logOnce, setLogLevel } from './common/log.js';
 import type { ProviderHealthOptions, ResolvedOptions } from './config/options.js';
 import { resolveOptions } from './config/resolve.js';
@@ -17,10 +17,12 @@ type GlobalWithStarted = typeof globalThis & { [STARTED]?: ProviderRegistry | nu
  * `PROVIDER_HEALTH_CHECK_INTERVAL` is set. Returns the registry, or undefined when disabled
  * (`PROVIDER_HEALTH_MODE=off`) or misconfigured: then one message names the bad key and the
  * host runs untouched. A second call (the preload loaded twice) returns what the first started.
- * Node's module-loader thread is not the application's: nothing starts there.
  */
 export function start(options: ProviderHealthOptions = {}): ProviderRegistry | undefined {
-  if (isLoaderThread()) return undefined;
+  // Node's own internal threads (the module customization hooks of `--import tsx`, for one) run
+  // the preload too; they make no provider calls, and a second copy there would export its own
+  // idle metrics under the service's resource. A user's Worker has a parentPort and is watched.
+  if (!isMainThread && parentPort === null) return undefined;
   const holder = globalThis as GlobalWithStarted;
   if (holder[STARTED] !== undefined) return holder[STARTED] ?? undefined;
   holder[STARTED] = null;

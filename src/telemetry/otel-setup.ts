@@ -7,6 +7,7 @@ import { hasGlobalMeterProvider, hasGlobalTracerProvider } from './global-provid
 import { createProviderInstruments, METER_NAME, type ProviderInstruments } from './metrics/instruments.js';
 import { createPrivateMeterProvider, type PrivateMeterProvider } from './metrics/private-meter-provider.js';
 import { type Env, resourceFromEnv } from './otel-env.js';
+import { recordHttp2Span } from './tracing/http2-spans.js';
 import { recordRejectedSpan } from './tracing/rejected-span.js';
 import { PluginTracing } from './tracing/tracing-setup.js';
 import { reportTransitions } from './tracing/transition-events.js';
@@ -75,6 +76,7 @@ class TelemetryPipeline implements TelemetryHandle {
       registry.events.on('reject', function rejectedSpan(provider, request) {
         if (request !== undefined) recordRejectedSpan(provider, request.method, request.url);
       }),
+      registry.events.on('record', recordHttp2Span),
     );
     this.ready = new Promise<void>((resolve) => {
       this.markReady = resolve;

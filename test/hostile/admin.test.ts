@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assertBuilt, ChildSession } from '../intercept/support/child-session.js';
-import { closeFakes, type Fakes, fakeEnv, sleep, startFakes } from '../intercept/support/fakes.js';
+import { closeFakes, type Fakes, fakeEnv, startFakes } from '../intercept/support/fakes.js';
+import { EVENTUALLY } from '../support/waits.js';
 import { healthServerUrl } from './support/health-server.js';
 import { HOSTILE_APP } from './support/hostile-app.js';
 
@@ -32,7 +33,9 @@ describe('the admin token', () => {
   it('shorter than 16 characters is refused with one line naming the key, not the value', async () => {
     const child = await start(fakes, 'a');
     children.push(child);
-    await sleep(300);
+    // The app's own copy of the package (the ESM build) resolves the configuration too.
+    await child.call('providerFor', { host: 'github.com' });
+    await vi.waitFor(() => expect(logLines(child).length).toBeGreaterThan(0), EVENTUALLY);
     const lines = logLines(child);
     expect(lines, child.stderr).toHaveLength(1);
     expect(lines[0]).toContain('invalid PROVIDER_HEALTH_ADMIN_TOKEN=<redacted>');
@@ -63,8 +66,9 @@ describe('the admin token', () => {
     // Throttled: even the right token is not checked now.
     const right = await fetch(reset, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(right.status).toBe(429);
-    await sleep(100);
-    const denials = logLines(child).filter((line) => line.includes('denied'));
+    const denied = () => logLines(child).filter((line) => line.includes('denied'));
+    await vi.waitFor(() => expect(denied().length).toBeGreaterThan(0), EVENTUALLY);
+    const denials = denied();
     expect(denials.length, child.stderr).toBeLessThanOrEqual(2);
     expect(child.stderr).not.toContain(TOKEN);
   });

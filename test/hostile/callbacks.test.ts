@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { sleep } from '../intercept/support/fakes.js';
+import { describe, expect, it, vi } from 'vitest';
 import { useScenario } from '../intercept/support/scenario.js';
+import { EVENTUALLY } from '../support/waits.js';
 import { HOSTILE_APP } from './support/hostile-app.js';
 
 interface Seen {
@@ -8,15 +8,6 @@ interface Seen {
   statuses: string[];
   records: number;
   rejects: number;
-}
-
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await sleep(25);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('callbacks that throw or reject anything', () => {
@@ -34,13 +25,14 @@ describe('callbacks that throw or reject anything', () => {
     }
     expect(s.fakes.openai.requestCount).toBe(before);
     // The move to half-open is made by the breaker's timer, outside any request: a throw there
-    // has no caller to land on.
-    const seen = await waitFor(
-      () => s.child.call<Seen>('seen'),
-      (value) => value.transitions.includes('openai:open->half_open'),
-      'the timer-driven move to half_open',
-    );
-    expect(seen.transitions).toEqual(['openai:closed->open', 'openai:open->half_open']);
+    // has no caller to land on. Held open for 200 ms more, the timer makes that move.
+    await s.child.call('forceOpen', { name: 'openai', ms: 200 });
+    const seen = await vi.waitFor(async () => {
+      const value = await s.child.call<Seen>('seen');
+      expect(value.transitions).toContain('openai:open->half_open');
+      return value;
+    }, EVENTUALLY);
+    expect(seen.transitions).toEqual(['openai:closed->open', 'openai:open->open', 'openai:open->half_open']);
     expect(seen.statuses).toEqual(expect.arrayContaining(['openai:unavailable', 'openai:degraded']));
     expect(seen.records).toBeGreaterThanOrEqual(5);
     expect(seen.rejects).toBe(3);
@@ -48,7 +40,6 @@ describe('callbacks that throw or reject anything', () => {
     s.fakes.openai.setDefault({ kind: 'ok' });
     await s.child.call('call', { client: 'fetch', target: 'openai', n: 3 });
     expect((await s.view('openai')).state).toBe('closed');
-    await sleep(100);
     expect(await s.child.call('ping')).toHaveProperty('pid');
     // Each failing listener is reported once, as one JSON line; nothing else reaches stderr.
     const lines = s.child.stderr.split('\n').filter((line) => line.trim() !== '');

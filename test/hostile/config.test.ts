@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assertBuilt, ChildSession } from '../intercept/support/child-session.js';
-import { sleep } from '../intercept/support/fakes.js';
+import { EVENTUALLY } from '../support/waits.js';
 import { HOSTILE_APP } from './support/hostile-app.js';
 
 const children: ChildSession[] = [];
@@ -13,8 +13,9 @@ async function run(env: Record<string, string>): Promise<{ child: ChildSession; 
   children.push(child);
   // The app's own copy of the package (the ESM build) resolves the configuration too.
   await child.call('providerFor', { host: 'github.com' });
-  await sleep(200);
-  return { child, lines: child.stderr.split('\n').filter((line) => line !== '') };
+  const lines = () => child.stderr.split('\n').filter((line) => line !== '');
+  await vi.waitFor(() => expect(lines().length).toBeGreaterThan(0), EVENTUALLY);
+  return { child, lines: lines() };
 }
 
 describe('absurd configuration', () => {

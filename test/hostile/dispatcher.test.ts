@@ -40,7 +40,7 @@ describe('requests that are not to a provider keep the dispatcher they would hav
       n: 6,
     });
     expect(statuses.slice(0, 5).map((r) => r.status)).toEqual([500, 500, 500, 500, 500]);
-    expect(statuses[5]).toEqual({ status: 503, circuit: 'circuit-open' });
+    expect(statuses[5]?.circuit).toBe('circuit-open');
     expect(fakes.openai.requestCount).toBe(5);
   });
 

@@ -1,8 +1,9 @@
 import type { Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assertBuilt, ChildSession } from '../intercept/support/child-session.js';
-import { closeFakes, type Fakes, fakeEnv, sleep, startFakes } from '../intercept/support/fakes.js';
+import { closeFakes, type Fakes, fakeEnv, startFakes } from '../intercept/support/fakes.js';
 import type { CallResult } from '../intercept/support/types.js';
+import { EVENTUALLY } from '../support/waits.js';
 import { healthServerUrl } from './support/health-server.js';
 import { HOSTILE_APP } from './support/hostile-app.js';
 import { openSilentClients } from './support/silent-clients.js';
@@ -43,12 +44,10 @@ describe(`the health server under ${CLIENTS} clients that never finish a request
     const held = await child.call<number>('fileCount');
     expect(held - baseline).toBeLessThanOrEqual(256 + 16);
     // Headers unfinished after 10 s: a 408, then the socket is closed, not half-closed.
-    let open = held;
-    for (let i = 0; i < 100 && open - baseline > 16; i++) {
-      await sleep(250);
-      open = await child.call<number>('fileCount');
-    }
-    expect(open - baseline).toBeLessThanOrEqual(16);
+    await vi.waitFor(
+      async () => expect((await child.call<number>('fileCount')) - baseline).toBeLessThanOrEqual(16),
+      EVENTUALLY,
+    );
     expect((await fetch(`${server}/health`)).status).toBe(200);
   }, 60_000);
 });

@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assertBuilt, ChildSession } from '../intercept/support/child-session.js';
-import { closeFakes, type Fakes, fakeEnv, sleep, startFakes } from '../intercept/support/fakes.js';
+import { closeFakes, type Fakes, fakeEnv, startFakes } from '../intercept/support/fakes.js';
+import { EVENTUALLY } from '../support/waits.js';
 import { HOSTILE_APP } from './support/hostile-app.js';
 import { kernelQueuedBytes } from './support/kernel-queues.js';
 import { openSilentClients } from './support/silent-clients.js';
@@ -30,8 +31,10 @@ describe(`${SUBSCRIBERS} live-event subscribers that never read`, () => {
     const url = await child.call<string>('startLiveServer', { maxInFlightBytes: IN_FLIGHT });
     const port = Number(new URL(url).port);
     clients = await openSilentClients(url, SUBSCRIBERS, '/health/events');
-    for (let i = 0; i < 200 && (await child.call<number>('liveClients')) < MAX_LIVE_CLIENTS; i++)
-      await sleep(25);
+    await vi.waitFor(
+      async () => expect(await child.call<number>('liveClients')).toBeGreaterThanOrEqual(MAX_LIVE_CLIENTS),
+      EVENTUALLY,
+    );
     expect.soft(await child.call<number>('liveClients')).toBe(MAX_LIVE_CLIENTS);
     // One more gets a clear answer.
     const refused = await fetch(`${url}/health/events`);
@@ -58,7 +61,9 @@ describe(`${SUBSCRIBERS} live-event subscribers that never read`, () => {
     }, 100);
     try {
       await child.call('storm', { name: 'anthropic', pairs: 600 });
-      await sleep(3_000);
+      // The last events and the coalesced snapshot go out on later turns of the child's loop.
+      await child.call('liveClients');
+      await child.call('liveClients');
       most = Math.max(most, kernelQueuedBytes(port));
     } finally {
       clearInterval(sampler);

@@ -1,11 +1,14 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installInterception, uninstallInterception } from '../../src/intercept/index.js';
+import { configureRegistry } from '../../src/providers/global-registry.js';
 import { ATTR, METRICS } from '../../src/telemetry/metric-names.js';
 import { startTelemetry, type TelemetryHandle } from '../../src/telemetry/otel-setup.js';
 import { recordRejectedSpan } from '../../src/telemetry/tracing/rejected-span.js';
 import { TRANSITION_EVENT_NAME } from '../../src/telemetry/tracing/transition-events.js';
-import { freePort, makeRegistry } from './support.js';
+import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
+import { freePort } from './support.js';
 
 interface OtlpValue {
   stringValue?: string;
@@ -18,21 +21,11 @@ interface OtlpSpan {
   events?: { name: string }[];
 }
 
-/** A loopback OTLP/HTTP receiver that keeps every JSON body it is sent, by path. */
-const received: { path: string; body: unknown }[] = [];
-let receiver: Server;
-let receiverPort = 0;
-
-function readJson(request: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-  });
-}
+let receiver: OtlpReceiver;
+const received = () => receiver.exports;
 
 function spans(): OtlpSpan[] {
-  return received
+  return received()
     .filter((r) => r.path === '/v1/traces')
     .flatMap((r) =>
       (r.body as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans.flatMap((rs) =>
@@ -41,7 +34,7 @@ function spans(): OtlpSpan[] {
     );
 }
 function metricNames(): Set<string> {
-  const names = received
+  const names = received()
     .filter((r) => r.path === '/v1/metrics')
     .flatMap((r) =>
       (
@@ -54,7 +47,8 @@ function attr(span: OtlpSpan, key: string): string | number | undefined {
   const value = span.attributes.find((a) => a.key === key)?.value;
   return value?.stringValue ?? (value?.intValue === undefined ? undefined : Number(value.intValue));
 }
-async function until(check: () => boolean, ms = 8_000): Promise<void> {
+/** Waits for exports (every 300 ms here); `ms` only ends the wait, so it is generous. */
+async function until(check: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error('timed out waiting for OTLP exports');
@@ -63,28 +57,25 @@ async function until(check: () => boolean, ms = 8_000): Promise<void> {
 }
 
 let handle: TelemetryHandle;
-const registry = makeRegistry();
+// The process-wide registry, with interception: span outcomes are the gate's classifications.
+const registry = configureRegistry({ server: false });
 
 beforeAll(async () => {
-  receiver = createServer(async (request, response) => {
-    received.push({ path: request.url ?? '', body: await readJson(request) });
-    response.setHeader('content-type', 'application/json');
-    response.end('{}');
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverPort = (receiver.address() as { port: number }).port;
+  receiver = await startOtlpReceiver();
+  installInterception();
   handle = startTelemetry(registry, {
     OTEL_METRICS_EXPORTER: 'otlp',
     OTEL_TRACES_EXPORTER: 'otlp',
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}`,
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_METRIC_EXPORT_INTERVAL: '300',
     OTEL_SERVICE_NAME: 'otlp-test',
   });
   await handle.ready;
 });
 afterAll(async () => {
+  uninstallInterception();
   await handle.shutdown(2_000);
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.close();
 });
 
 describe('OTLP/HTTP export from the private pipeline', () => {
@@ -157,6 +148,6 @@ describe('OTLP/HTTP export from the private pipeline', () => {
     expect(transition?.events?.[0]?.name).toBe(TRANSITION_EVENT_NAME);
     expect(attr(transition as OtlpSpan, ATTR.circuitTo)).toBe('open');
     // Requests that are not to a provider (the OTLP exports themselves) are never traced.
-    expect(all.every((s) => attr(s, 'server.port') !== receiverPort)).toBe(true);
+    expect(all.every((s) => attr(s, 'server.port') !== receiver.port)).toBe(true);
   });
 });

@@ -14,18 +14,23 @@ import {
 } from '../otel-env.js';
 import { enableInstrumentations, type PluginInstrumentations } from './instrumentations.js';
 import { setPluginTracerProvider } from './plugin-tracer.js';
+import { ProviderSpanProcessor } from './provider-span-processor.js';
+import { addSpanProcessor } from './tracer-provider-processors.js';
 
 /** Where the plugin's spans go: the service's global TracerProvider, a private one, or nowhere yet. */
 export class PluginTracing {
   private privateProvider: NodeTracerProvider | undefined;
   private instrumentations: PluginInstrumentations | undefined;
   private usingGlobal = false;
+  /** Provider attributes and outcomes on every HTTP client span to a provider, whoever makes it. */
+  private readonly processor: ProviderSpanProcessor;
 
   constructor(
     private readonly registry: ProviderRegistry,
     env: Env,
     resource: Resource,
   ) {
+    this.processor = new ProviderSpanProcessor(registry);
     if (hasGlobalTracerProvider()) {
       this.adoptGlobal();
       return;
@@ -42,7 +47,7 @@ export class PluginTracing {
     // later sdk-node registers its own. The cost: our spans have no parent from the service's context.
     this.privateProvider = new NodeTracerProvider({
       resource,
-      spanProcessors: [new BatchSpanProcessor(exporter)],
+      spanProcessors: [this.processor, new BatchSpanProcessor(exporter)],
     });
     setPluginTracerProvider(this.privateProvider);
     this.instrumentations = enableInstrumentations(registry, this.privateProvider);
@@ -58,6 +63,7 @@ export class PluginTracing {
     this.usingGlobal = true;
     setPluginTracerProvider(undefined);
     const global = trace.getTracerProvider();
+    addSpanProcessor(global, this.processor);
     if (this.instrumentations === undefined)
       this.instrumentations = enableInstrumentations(this.registry, global);
     else this.instrumentations.setTracerProvider(global);

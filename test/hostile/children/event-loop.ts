@@ -45,11 +45,11 @@ export interface RetryLoopResult {
 }
 
 export const loopCommands: Record<string, Command> = {
-  /** Holds a provider's circuit open (forceOpen) until a reset. */
+  /** Holds a provider's circuit open (forceOpen): until a reset, or for `ms`. */
   forceOpen: (args: Args) => {
     const provider = getProvider(str(args, 'name'));
     if (provider === undefined) throw new Error('no such provider');
-    provider.breaker.forceOpen();
+    provider.breaker.forceOpen(typeof args.ms === 'number' ? args.ms : undefined);
   },
 
   /**
