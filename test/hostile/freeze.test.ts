@@ -39,15 +39,18 @@ const withinBar = ({ retry, idle }: Round): boolean =>
 describe('a service that retries at once against an open circuit keeps its event loop turning', () => {
   const s = useScenario({ preload: 'require', script: HOSTILE_APP });
 
-  it.each(['fetch', 'undici-request', 'http'])('%s, circuit held open by forceOpen()', async (client) => {
-    await s.child.call('forceOpen', { name: 'openai' });
-    const before = s.fakes.openai.requestCount;
-    const measured = await rounds(s, client);
-    expect(measured.some(withinBar), JSON.stringify(measured)).toBe(true);
-    // Every attempt was answered locally: nothing reached the provider.
-    expect(s.fakes.openai.requestCount).toBe(before);
-    await s.child.call('reset', { name: 'openai' });
-  });
+  it.each(['fetch', 'undici-request', 'http', 'http2', 'execute'])(
+    '%s, circuit held open by forceOpen()',
+    async (client) => {
+      await s.child.call('forceOpen', { name: 'openai' });
+      const before = s.fakes.openai.requestCount;
+      const measured = await rounds(s, client);
+      expect(measured.some(withinBar), JSON.stringify(measured)).toBe(true);
+      // Every attempt was answered locally: nothing reached the provider.
+      expect(s.fakes.openai.requestCount).toBe(before);
+      await s.child.call('reset', { name: 'openai' });
+    },
+  );
 
   it('fetch, circuit opened by real 500s: the loop turns during the whole recovery timeout', async () => {
     await s.child.call('setRecovery', { name: 'openai', ms: 60_000 });

@@ -1,8 +1,9 @@
 import http from 'node:http';
+import http2 from 'node:http2';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { getProvider } from 'provider-health';
+import { execute, getProvider } from 'provider-health';
 import * as undici from 'undici';
 import { requestUrl, type Target } from '../../intercept/children/clients.js';
 import { type Args, type Command, num, str } from '../../intercept/children/runtime.js';
@@ -26,6 +27,23 @@ function attempt(client: string, target: Target): Attempt {
           });
           req.on('error', () => resolve());
           req.end('{}');
+        });
+    case 'execute':
+      // The explicit API: the same provider, its answer awaited by a loop that retries at once.
+      return () => execute(target, () => fetch(url, { method: 'POST', body: '{}' }));
+    case 'http2':
+      return () =>
+        new Promise<void>((resolve) => {
+          const session = http2.connect(new URL(url).origin);
+          session.on('error', () => resolve());
+          const stream = session.request({ ':method': 'POST', ':path': new URL(url).pathname });
+          stream.on('error', () => undefined);
+          stream.on('close', () => {
+            session.close();
+            resolve();
+          });
+          stream.resume();
+          stream.end('{}');
         });
     default:
       throw new Error(`unknown client ${client}`);
