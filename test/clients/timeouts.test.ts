@@ -59,23 +59,34 @@ describe('SDK timeouts against a hung provider open the circuit', () => {
   });
 });
 
-describe('a caller that cancels early never trips it', () => {
-  const s = useScenario({ preload: 'require', fakes: fakesOf([OPENAI]) });
+const ANTHROPIC: MatrixGroup = {
+  fake: 'anthropic',
+  spec: { flavor: 'anthropic', provider: 'anthropic' },
+  clients: [],
+};
 
-  it.each(['openai-sdk', 'ai-openai'])(
-    '%s: cancels at 50 ms while the provider answers in ~500 ms are canceled, not failures',
-    async (client) => {
-      const run = new MatrixRun(s, client, OPENAI);
+describe('a caller that cancels early never trips it', () => {
+  const s = useScenario({ preload: 'require', fakes: fakesOf([OPENAI, ANTHROPIC]) });
+
+  it.each([
+    { client: 'openai-sdk', group: OPENAI },
+    { client: 'ai-openai', group: OPENAI },
+    // A sub-second client timeout: @anthropic-ai/sdk declares it as `x-stainless-timeout: 0`.
+    { client: 'anthropic-sdk', group: ANTHROPIC, timeoutMs: 900 },
+  ])(
+    '$client: cancels at 50 ms while the provider answers in ~500 ms are canceled, not failures',
+    async ({ client, group, timeoutMs }) => {
+      const run = new MatrixRun(s, client, group);
       const normal = { kind: 'delay', ms: 500 } as const;
       await run.start(normal);
       // The provider's normal time to first byte: ~500 ms.
-      expect((await run.call({ n: 3, parallel: true })).map((r) => r.error)).toEqual([
+      expect((await run.call({ n: 3, parallel: true, timeoutMs })).map((r) => r.error)).toEqual([
         undefined,
         undefined,
         undefined,
       ]);
       const before = await run.outcomes();
-      const canceled = await run.call({ n: 6, abortAfterMs: 50 });
+      const canceled = await run.call({ n: 6, abortAfterMs: 50, timeoutMs });
       for (const r of canceled) expect(`${r.error?.type} ${r.error?.name}`).toMatch(/Abort/);
       expect(delta(await run.outcomes(), before)).toMatchObject({
         canceled: 6,
