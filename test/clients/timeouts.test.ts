@@ -8,6 +8,12 @@ import { fakesOf, type MatrixGroup, MatrixRun } from './support/matrix.js';
  * first byte never set another's abort rule.
  */
 const OPENAI: MatrixGroup = { fake: 'openai', spec: { flavor: 'openai', provider: 'openai' }, clients: [] };
+const BEDROCK: MatrixGroup = {
+  fake: 'bedrock',
+  spec: { flavor: 'bedrock', provider: 'aws.bedrock' },
+  clients: [],
+};
+const COHERE: MatrixGroup = { fake: 'cohere', spec: { flavor: 'cohere', provider: 'cohere' }, clients: [] };
 const VERTEX: MatrixGroup = {
   fake: 'vertex',
   spec: { flavor: 'google', provider: 'gcp.vertex_ai' },
@@ -18,7 +24,7 @@ const delta = (after: Record<string, number>, before: Record<string, number>) =>
   Object.fromEntries(Object.keys(after).map((k) => [k, (after[k] ?? 0) - (before[k] ?? 0)]));
 
 describe('SDK timeouts against a hung provider open the circuit', () => {
-  const s = useScenario({ preload: 'require', fakes: fakesOf([OPENAI, VERTEX]) });
+  const s = useScenario({ preload: 'require', fakes: fakesOf([OPENAI, BEDROCK, COHERE, VERTEX]) });
 
   /** A provider that answered normally, then hangs: five attempts that each time out, at once. */
   async function hangAndTimeOut(run: MatrixRun, timeoutMs: number) {
@@ -44,6 +50,21 @@ describe('SDK timeouts against a hung provider open the circuit', () => {
 
   it('the AI SDK’s timeout (AbortSignal.timeout: a TimeoutError) counts at once', async () => {
     const run = new MatrixRun(s, 'ai-openai', OPENAI);
+    const { counted } = await hangAndTimeOut(run, 300);
+    expect(counted).toMatchObject({ timeout: 5, canceled: 0 });
+    expect(await run.state()).toBe('open');
+  });
+
+  it('the AWS SDK’s HTTP/2 requestTimeout (it closes the stream, no reason given): by time to first byte', async () => {
+    const run = new MatrixRun(s, 'bedrock-h2', BEDROCK);
+    const { attempts, counted } = await hangAndTimeOut(run, 1_500);
+    for (const r of attempts) expect(r.error?.name).toBe('TimeoutError');
+    expect(counted).toMatchObject({ timeout: 5, canceled: 0 });
+    expect(await run.state()).toBe('open');
+  });
+
+  it('cohere’s timeout (it aborts with the string "timeout") counts at once', async () => {
+    const run = new MatrixRun(s, 'cohere', COHERE);
     const { counted } = await hangAndTimeOut(run, 300);
     expect(counted).toMatchObject({ timeout: 5, canceled: 0 });
     expect(await run.state()).toBe('open');

@@ -127,7 +127,11 @@ async function bedrock(o: CallOptions, handler: 'default' | 'http1') {
     // Standard retry mode: 3 attempts by default.
     maxAttempts: o.retries ? 3 : 1,
   };
-  if (handler === 'default') return new BedrockRuntimeClient({ ...common, endpoint: h2Url('bedrock') });
+  if (handler === 'default') {
+    // The default NodeHttp2Handler, built from options: its requestTimeout closes the stream.
+    const requestHandler = o.timeoutMs === undefined ? undefined : { requestTimeout: o.timeoutMs };
+    return new BedrockRuntimeClient({ ...common, endpoint: h2Url('bedrock'), requestHandler });
+  }
   const { NodeHttpHandler } = await import('@smithy/node-http-handler');
   return new BedrockRuntimeClient({
     ...common,
@@ -139,7 +143,7 @@ async function bedrock(o: CallOptions, handler: 'default' | 'http1') {
 function bedrockConverse(handler: 'default' | 'http1'): MatrixClient['call'] {
   return async (o) => {
     const { ConverseCommand } = await import('@aws-sdk/client-bedrock-runtime');
-    const client = await once(`bedrock-${handler}:${o.retries}`, () => bedrock(o, handler));
+    const client = await once(keyOf(`bedrock-${handler}`, o), () => bedrock(o, handler));
     const answer = await client.send(
       new ConverseCommand({
         modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
