@@ -49,7 +49,9 @@ const connect = net.Socket.prototype.connect as unknown as Connect;
     path?: unknown;
   };
   const host = typeof options.host === 'string' ? options.host : 'localhost';
-  if (options.path === undefined && net.isIP(host) !== 0 && !LOOPBACK.test(host)) {
+  // A Unix socket has a path; node:http passes `path: null` for TCP.
+  const unixSocket = typeof options.path === 'string' && options.path !== '';
+  if (!unixSocket && net.isIP(host) !== 0 && !LOOPBACK.test(host)) {
     blockedAttempts.push(`connect:${host}`);
     const error = Object.assign(new Error(`connect EACCES ${host} (not loopback: blocked by the test)`), {
       code: 'EACCES',
