@@ -88,6 +88,8 @@ export class MatrixRun {
     for (const r of failures) {
       expect(r.error !== undefined || (r.status ?? 0) >= 500, JSON.stringify(r)).toBe(true);
       expect(r.recorded, `${this.client} recorded ${r.recorded} requests for one call`).toBe(1);
+      // The provider's own error is never taken for the circuit's.
+      expect(r.circuitOpen).toBeUndefined();
     }
     expect(this.fake.requestCount).toBe(5);
   }
