@@ -110,7 +110,8 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     env: 'PROVIDER_HEALTH_REJECT_WITH',
     target: 'rejectWith',
     parse: (v, k, f) => parseEnum(v, REJECT_WITH, k, f),
-    meaning: '`response` (synthetic 503) or `error` (CircuitOpenError)',
+    meaning:
+      '`response` (the local 400 reply no client retries) or `error` (CircuitOpenError; clients that retry connection errors still get the reply)',
   },
   {
     option: 'failureThreshold',

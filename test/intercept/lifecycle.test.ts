@@ -25,7 +25,7 @@ const PRELOADS = ['require', 'import', 'node-options'] as const;
 
 /**
  * "Fails fast", as a bound well clear of what a slow rejection would cost: the first retry wait
- * of every SDK here is at least 375 ms (openai 6.49 and @anthropic-ai/sdk 0.137: 0.5 s less up to
+ * of every SDK here is at least 375 ms (openai 6.49 and @anthropic-ai/sdk 1.16: 0.5 s less up to
  * 25 % jitter, client.js calculateDefaultRetryTimeoutMillis; @fal-ai/client 1.10 fal.run: 500 ms
  * ± 25 %, src/client.js and src/retry.js), and a network call to a provider that is down waits for
  * its connect or response timeout. The median of a batch stays far below this even on a busy machine.

@@ -7,6 +7,7 @@ import * as undici from 'undici';
 import { wrapDispatcher } from '../../../src/intercept/index.js';
 import { callOnce } from './calls.js';
 import { requestUrl, type Target } from './clients.js';
+import { blockedAttempts } from './loopback-guard.js';
 import { totalOf } from './provider-view.js';
 import { type Args, type Command, errorInfo, num, str } from './runtime.js';
 
@@ -69,6 +70,23 @@ export const probeCommands: Record<string, Command> = {
   },
 
   dispatcherInfo,
+
+  /** Outcome counts a provider recorded (its stats window). */
+  outcomes: (args: Args) => {
+    const stats = provider(args).stats;
+    const names = [
+      'success',
+      'provider_error',
+      'timeout',
+      'connection_error',
+      'canceled',
+      'rejected',
+    ] as const;
+    return Object.fromEntries(names.map((name) => [name, stats.count(name)]));
+  },
+
+  /** DNS lookups and connections beyond loopback that the guard stopped (expected: none). */
+  blocked: () => [...blockedAttempts],
 
   /** Loads the preload from the running app, by import (ESM build) and/or require (CJS build). */
   loadPlugin: async (args: Args) => {
