@@ -1,4 +1,3 @@
-import type { CircuitState } from '../breaker/circuit-state.js';
 import type { EndpointJson, ProviderJson, ProvidersView } from './health-json.js';
 import { countdown, escapeHtml as e, label, millis, percent } from './html.js';
 import type { LiveEvent } from './live-event.js';

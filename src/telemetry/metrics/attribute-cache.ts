@@ -38,7 +38,7 @@ export class ProviderAttributes {
 
   /**
    * Attributes of one `ProviderStats.statusCounts` key (`outcomeIndex * 1000 + status`). Status 0
-   * (no response) and every `rejected` key carry no status code: a local 503 is ours, not the provider's.
+   * (no response) and every `rejected` key carry no status code: a local reply is ours, not the provider's.
    */
   forStatusKey(key: number): Attributes {
     let attributes = this.byStatusKey.get(key);
