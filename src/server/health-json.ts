@@ -31,12 +31,32 @@ export interface ProviderJson {
   circuit_state: CircuitState;
   next_trial_in: number | null;
   metrics: HealthMetricsJson;
-  /** The fleet-wide circuit, with a fleet (docs/design.md, "Fleet"). */
+  /** By endpoint key (`us-east-1`): each region or deployment with its own circuit. Empty for most providers. */
+  endpoints: Record<string, EndpointJson>;
+  /** The fleet-wide circuit, with a fleet (docs/design.md, "Fleet"); endpoints are not shared. */
   fleet?: ProviderFleetJson;
 }
 
+export interface EndpointJson extends Omit<ProviderJson, 'endpoints' | 'fleet'> {
+  region: string | null;
+  address: string | null;
+}
+
 export function providerJson(snapshot: ProviderHealthSnapshot, fleet?: RegistryFleet): ProviderJson {
-  const json: ProviderJson = {
+  const endpoints: Record<string, EndpointJson> = {};
+  for (const endpoint of snapshot.endpoints) {
+    endpoints[endpoint.key] = { ...unitJson(endpoint), region: endpoint.region, address: endpoint.address };
+  }
+  const json: ProviderJson = { ...unitJson(snapshot), endpoints };
+  if (fleet !== undefined)
+    json.fleet = providerFleetJson(fleet.state(snapshot.name), fleet.registry.clock.now());
+  return json;
+}
+
+function unitJson(
+  snapshot: Omit<ProviderHealthSnapshot, 'endpoints'>,
+): Omit<ProviderJson, 'endpoints' | 'fleet'> {
+  return {
     name: snapshot.name,
     status: snapshot.status,
     reasons: snapshot.reasons,
@@ -44,9 +64,6 @@ export function providerJson(snapshot: ProviderHealthSnapshot, fleet?: RegistryF
     next_trial_in: snapshot.nextTrialIn,
     metrics: healthMetricsToJson(snapshot.metrics),
   };
-  if (fleet !== undefined)
-    json.fleet = providerFleetJson(fleet.state(snapshot.name), fleet.registry.clock.now());
-  return json;
 }
 
 export interface ProvidersView {

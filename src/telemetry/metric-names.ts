@@ -13,6 +13,10 @@ export const ATTR = {
   circuitFrom: 'ai_provider.circuit.from',
   circuitTo: 'ai_provider.circuit.to',
   healthStatus: 'ai_provider.health.status',
+  /** The host of one endpoint of a provider (docs/design.md, "Endpoints"): a region's or a deployment's. */
+  serverAddress: 'server.address',
+  /** The region of an endpoint, when its provider names regions (Bedrock, Vertex AI). */
+  cloudRegion: 'cloud.region',
   /** `requests` or `tokens`: which budget an `x-ratelimit-*` header pair describes. */
   ratelimitKind: 'ai_provider.ratelimit.kind',
 } as const;
