@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
+import { lazyRequire } from '../common/lazy-require.js';
 import { ConfigError } from './config-error.js';
 import { normalizeOptions } from './layers.js';
 import type { OptionLayer } from './option-table.js';
@@ -30,8 +31,9 @@ function parseText(text: string, path: string, key: string): unknown {
   if (text.trim() === '') return {};
   const json = extname(path).toLowerCase() === '.json';
   try {
-    // YAML 1.2 (the `yaml` default) keeps `off` a string, and rejects duplicate keys.
-    const parsed: unknown = json ? JSON.parse(text) : parseYaml(text);
+    // YAML 1.2 (the `yaml` default) keeps `off` a string, and rejects duplicate keys. yaml is
+    // loaded only here: a JSON file or no file costs no start-up time for it.
+    const parsed: unknown = json ? JSON.parse(text) : lazyRequire<typeof Yaml>('yaml').parse(text);
     return parsed ?? {};
   } catch (error) {
     throw new ConfigError(

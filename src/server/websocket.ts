@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type WebSocket, WebSocketServer } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { lazyRequire } from '../common/lazy-require.js';
 import type { EventHub } from './event-hub.js';
 import type { LiveStreamOptions } from './sse.js';
 import { resumeFrom } from './sse.js';
@@ -10,12 +11,8 @@ import { resumeFrom } from './sse.js';
  * that want one socket both ways. Messages are the SSE payloads as JSON text frames.
  */
 export class LiveWebSocket {
-  private readonly wss = new WebSocketServer({
-    noServer: true,
-    // Clients only listen; anything they send is ignored, so there is no reason to accept much.
-    maxPayload: 1024,
-    perMessageDeflate: false,
-  });
+  // Created at the first upgrade: ws is loaded only when a WebSocket client comes.
+  private server: WebSocketServer | undefined;
   private readonly alive = new WeakMap<WebSocket, boolean>();
   private readonly pinger: NodeJS.Timeout;
 
@@ -25,7 +22,7 @@ export class LiveWebSocket {
   ) {
     // A client that stopped answering pings (a laptop closed mid-stream) is terminated.
     this.pinger = setInterval(() => {
-      for (const socket of this.wss.clients) {
+      for (const socket of this.server?.clients ?? []) {
         if (this.alive.get(socket) === false) socket.terminate();
         else {
           this.alive.set(socket, false);
@@ -37,17 +34,23 @@ export class LiveWebSocket {
   }
 
   get clientCount(): number {
-    return this.wss.clients.size;
+    return this.server?.clients.size ?? 0;
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, query: URLSearchParams): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, req, query));
+    this.server ??= new (lazyRequire<typeof import('ws')>('ws').WebSocketServer)({
+      noServer: true,
+      // Clients only listen; anything they send is ignored, so there is no reason to accept much.
+      maxPayload: 1024,
+      perMessageDeflate: false,
+    });
+    this.server.handleUpgrade(req, socket, head, (ws) => this.attach(ws, req, query));
   }
 
   close(): void {
     clearInterval(this.pinger);
-    for (const socket of this.wss.clients) socket.terminate();
-    this.wss.close();
+    for (const socket of this.server?.clients ?? []) socket.terminate();
+    this.server?.close();
   }
 
   private attach(ws: WebSocket, req: IncomingMessage, query: URLSearchParams): void {
