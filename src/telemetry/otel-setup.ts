@@ -1,22 +1,30 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { metrics } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
 import { describeError, log, logOnce } from '../common/log.js';
 import { withTimeout } from '../common/timeout.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { hasGlobalMeterProvider, hasGlobalTracerProvider } from './global-providers.js';
-import { createProviderInstruments, METER_NAME, type ProviderInstruments } from './metrics/instruments.js';
+import { createProviderInstruments, type ProviderInstruments } from './metrics/instruments.js';
 import { createPrivateMeterProvider, type PrivateMeterProvider } from './metrics/private-meter-provider.js';
-import { type Env, resourceFromEnv } from './otel-env.js';
+import { type Env, sdkDisabled } from './otel-env.js';
+import { otelApi } from './otel-packages.js';
+import { pluginResource } from './resource.js';
+import { SCOPE_NAME, scopeVersion } from './scope.js';
 import { recordRejectedSpan } from './tracing/rejected-span.js';
 import { PluginTracing } from './tracing/tracing-setup.js';
 import { reportTransitions } from './tracing/transition-events.js';
 
 export type MetricsRequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
+export type TelemetryMode = 'pending' | 'global' | 'private' | 'off';
 
 export interface TelemetryHandle {
-  /** `pending` for one tick after start, then where the instruments live. */
-  readonly metricsMode: 'pending' | 'global' | 'private';
-  readonly tracesMode: 'pending' | 'global' | 'private' | 'off';
+  /**
+   * `pending` for one tick after start, then where the instruments live: the service's provider,
+   * ours, or nowhere (`OTEL_METRICS_EXPORTER=none`, `OTEL_SDK_DISABLED=true`).
+   */
+  readonly metricsMode: TelemetryMode;
+  /** Decided at start (a later global provider is adopted at the next check). */
+  readonly tracesMode: TelemetryMode;
   /**
    * Serves the private Prometheus exporter's exposition, for the health server's `/metrics`.
    * Undefined while pending and when the metrics go to the service's provider: read it per request.
@@ -37,26 +45,43 @@ const EXIT_FLUSH_MS = 2_000;
 
 /**
  * Starts the plugin's telemetry (docs/design.md, "OpenTelemetry at preload time"). Never throws;
- * every timer is unref'd.
+ * every timer is unref'd. With `OTEL_SDK_DISABLED=true` nothing starts: transitions are still
+ * logged, and the breakers do not depend on telemetry at all.
  */
 export function startTelemetry(registry: ProviderRegistry, env: Env = process.env): TelemetryHandle {
+  if (sdkDisabled(env)) {
+    reportTransitions(registry, false);
+    log('debug', 'OTEL_SDK_DISABLED=true: provider-health records no metrics and no spans');
+    return DISABLED;
+  }
   return new TelemetryPipeline(registry, env);
 }
 
+const DISABLED: TelemetryHandle = {
+  metricsMode: 'off',
+  tracesMode: 'off',
+  prometheusHandler: undefined,
+  ready: Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
+
 /**
- * Decides a tick later (setImmediate) whether the service registered a global MeterProvider: if so
- * the instruments are created there and nothing is started; if not they live on a private
- * MeterProvider, never registered, with the exporters `OTEL_METRICS_EXPORTER` asks for (default
- * prometheus), until a global provider appears at one of the later checks. Spans follow the same
- * rule (PluginTracing). Subscribes to the registry's event surface for transitions and rejections.
+ * Spans are set up at once (PluginTracing). Metrics are decided a tick later (setImmediate): if the
+ * service registered a global MeterProvider the instruments are created there and nothing is
+ * started; if not they live on a private MeterProvider, never registered, with the exporters
+ * `OTEL_METRICS_EXPORTER` asks for, until a global provider appears at one of the later checks.
+ * Every OpenTelemetry package is loaded at that point and not before, so the preload itself costs
+ * the application no start-up time for them. Subscribes to the registry's event surface for
+ * transitions and rejections.
  */
 class TelemetryPipeline implements TelemetryHandle {
   readonly ready: Promise<void>;
   private instruments: ProviderInstruments | undefined;
   private privateMetrics: PrivateMeterProvider | undefined;
-  private tracing: PluginTracing | undefined;
-  private mode: TelemetryHandle['metricsMode'] = 'pending';
+  private readonly tracing: PluginTracing | undefined;
+  private mode: TelemetryMode = 'pending';
   private stopped = false;
+  private resourceBuilt: Resource | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly unsubscribe: Array<() => void> = [];
   private markReady: () => void = () => undefined;
@@ -64,6 +89,11 @@ class TelemetryPipeline implements TelemetryHandle {
   // script's last OTLP export is sent; `once`, since the flush itself revives the loop.
   private readonly flushAtExit = (): void => {
     void withTimeout(this.flush(), EXIT_FLUSH_MS, 'exit flush');
+  };
+  // One resource for both providers, detected when the first of them is built.
+  private readonly resource = (): Resource => {
+    this.resourceBuilt ??= pluginResource(this.env);
+    return this.resourceBuilt;
   };
 
   constructor(
@@ -76,6 +106,7 @@ class TelemetryPipeline implements TelemetryHandle {
         if (request !== undefined) recordRejectedSpan(provider, request.method, request.url);
       }),
     );
+    this.tracing = this.startTracing();
     this.ready = new Promise<void>((resolve) => {
       this.markReady = resolve;
     });
@@ -85,12 +116,12 @@ class TelemetryPipeline implements TelemetryHandle {
     }).unref();
   }
 
-  get metricsMode(): TelemetryHandle['metricsMode'] {
+  get metricsMode(): TelemetryMode {
     return this.mode;
   }
 
-  get tracesMode(): TelemetryHandle['tracesMode'] {
-    return this.tracing?.mode ?? 'pending';
+  get tracesMode(): TelemetryMode {
+    return this.tracing?.mode ?? 'off';
   }
 
   get prometheusHandler(): MetricsRequestHandler | undefined {
@@ -110,22 +141,35 @@ class TelemetryPipeline implements TelemetryHandle {
     await withTimeout(stopping, timeoutMs, 'telemetry shutdown');
   }
 
+  private startTracing(): PluginTracing | undefined {
+    try {
+      return new PluginTracing(this.registry, this.env, this.resource);
+    } catch (error) {
+      log('error', 'provider-health tracing could not start; requests are unaffected', {
+        error: describeError(error),
+      });
+      return undefined;
+    }
+  }
+
   private decide(): void {
     if (this.stopped) return;
     try {
-      const resource = resourceFromEnv(this.env);
       if (hasGlobalMeterProvider()) this.useGlobalMeter();
       else {
-        this.privateMetrics = createPrivateMeterProvider(this.env, resource);
-        this.instruments = createProviderInstruments(
-          this.privateMetrics.provider.getMeter(METER_NAME),
-          this.registry,
-        );
-        this.mode = 'private';
+        this.privateMetrics = createPrivateMeterProvider(this.env, this.resource);
+        if (this.privateMetrics !== undefined) {
+          this.instruments = createProviderInstruments(
+            this.privateMetrics.provider.getMeter(SCOPE_NAME, scopeVersion()),
+            this.registry,
+          );
+          this.mode = 'private';
+        } else this.mode = 'off';
       }
-      this.tracing = new PluginTracing(this.registry, this.env, resource);
+      if (this.tracing !== undefined && this.tracing.mode !== 'global' && hasGlobalTracerProvider())
+        this.tracing.adoptGlobal();
       for (const delay of LATER_CHECKS_MS) this.timers.push(setTimeout(() => this.recheck(), delay).unref());
-      if (this.privateMetrics?.pushes === true || this.tracing.mode === 'private')
+      if (this.privateMetrics?.pushes === true || this.tracing?.mode === 'private')
         process.once('beforeExit', this.flushAtExit);
     } catch (error) {
       log('error', 'provider-health telemetry could not start; requests are unaffected', {
@@ -136,14 +180,17 @@ class TelemetryPipeline implements TelemetryHandle {
 
   private useGlobalMeter(): void {
     this.instruments?.dispose();
-    this.instruments = createProviderInstruments(metrics.getMeter(METER_NAME), this.registry);
+    this.instruments = createProviderInstruments(
+      otelApi().metrics.getMeter(SCOPE_NAME, scopeVersion()),
+      this.registry,
+    );
     this.mode = 'global';
   }
 
   private recheck(): void {
     try {
       if (this.stopped) return;
-      if (this.mode === 'private' && hasGlobalMeterProvider()) this.moveToGlobal();
+      if (this.mode !== 'global' && hasGlobalMeterProvider()) this.moveToGlobal();
       const tracing = this.tracing;
       if (tracing !== undefined && tracing.mode !== 'global' && hasGlobalTracerProvider())
         tracing.adoptGlobal();

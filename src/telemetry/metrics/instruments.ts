@@ -1,6 +1,7 @@
 import type { Histogram, Meter, ObservableCounter, ObservableGauge } from '@opentelemetry/api';
 import type { ProviderRegistry } from '../../providers/registry.js';
 import { DURATION_BUCKETS_SECONDS, METRICS, type MetricKey } from '../metric-names.js';
+import { SCOPE_NAME } from '../scope.js';
 import { attributesOf } from './attribute-cache.js';
 import {
   guarded,
@@ -24,7 +25,7 @@ export interface ProviderInstruments {
 }
 
 /** Instrument scope: shows up as `otel_scope_name` on every Prometheus series. */
-export const METER_NAME = 'provider-health';
+export const METER_NAME = SCOPE_NAME;
 
 /**
  * Creates every instrument METRICS defines (docs/design.md, "Telemetry contract") on `meter`.
