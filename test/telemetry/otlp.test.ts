@@ -1,100 +1,49 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ATTR, METRICS } from '../../src/telemetry/metric-names.js';
 import { startTelemetry, type TelemetryHandle } from '../../src/telemetry/otel-setup.js';
 import { recordRejectedSpan } from '../../src/telemetry/tracing/rejected-span.js';
 import { TRANSITION_EVENT_NAME } from '../../src/telemetry/tracing/transition-events.js';
+import { attr as attribute, OtlpReceiver, type OtlpSpan } from './otlp-receiver.js';
 import { freePort, makeRegistry } from './support.js';
 
-interface OtlpValue {
-  stringValue?: string;
-  intValue?: number | string;
-}
-interface OtlpSpan {
-  name: string;
-  attributes: { key: string; value: OtlpValue }[];
-  status?: { code?: number };
-  events?: { name: string }[];
-}
-
-/** A loopback OTLP/HTTP receiver that keeps every JSON body it is sent, by path. */
-const received: { path: string; body: unknown }[] = [];
-let receiver: Server;
-let receiverPort = 0;
-
-function readJson(request: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-  });
-}
-
-function spans(): OtlpSpan[] {
-  return received
-    .filter((r) => r.path === '/v1/traces')
-    .flatMap((r) =>
-      (r.body as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans.flatMap((rs) =>
-        rs.scopeSpans.flatMap((ss) => ss.spans),
-      ),
-    );
-}
-function metricNames(): Set<string> {
-  const names = received
-    .filter((r) => r.path === '/v1/metrics')
-    .flatMap((r) =>
-      (
-        r.body as { resourceMetrics: { scopeMetrics: { metrics: { name: string }[] }[] }[] }
-      ).resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics.map((m) => m.name))),
-    );
-  return new Set(names);
-}
-function attr(span: OtlpSpan, key: string): string | number | undefined {
-  const value = span.attributes.find((a) => a.key === key)?.value;
-  return value?.stringValue ?? (value?.intValue === undefined ? undefined : Number(value.intValue));
-}
-async function until(check: () => boolean, ms = 8_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting for OTLP exports');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+let receiver: OtlpReceiver;
+const spans = (): OtlpSpan[] => receiver.spans();
+const metricNames = (): Set<string> => receiver.metricNames();
+const attr = (span: OtlpSpan, key: string) => attribute(span.attributes, key);
 
 let handle: TelemetryHandle;
 const registry = makeRegistry();
 
 beforeAll(async () => {
-  receiver = createServer(async (request, response) => {
-    received.push({ path: request.url ?? '', body: await readJson(request) });
-    response.setHeader('content-type', 'application/json');
-    response.end('{}');
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverPort = (receiver.address() as { port: number }).port;
-  handle = startTelemetry(registry, {
-    OTEL_METRICS_EXPORTER: 'otlp',
-    OTEL_TRACES_EXPORTER: 'otlp',
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}`,
-    OTEL_METRIC_EXPORT_INTERVAL: '300',
-    OTEL_SERVICE_NAME: 'otlp-test',
-  });
+  receiver = await OtlpReceiver.start();
+  // The OTLP exporters read their endpoint from the process environment, as under the SDK.
+  vi.stubEnv('OTEL_METRICS_EXPORTER', 'otlp');
+  vi.stubEnv('OTEL_TRACES_EXPORTER', 'otlp');
+  vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', receiver.httpUrl);
+  vi.stubEnv('OTEL_METRIC_EXPORT_INTERVAL', '300');
+  vi.stubEnv('OTEL_SERVICE_NAME', 'otlp-test');
+  handle = startTelemetry(registry, process.env);
   await handle.ready;
 });
 afterAll(async () => {
   await handle.shutdown(2_000);
-  await new Promise((resolve) => receiver.close(resolve));
+  vi.unstubAllEnvs();
+  await receiver.close();
 });
 
-describe('OTLP/HTTP export from the private pipeline', () => {
+describe('OTLP export (http/protobuf, the default) from the private pipeline', () => {
   it('exports every contract metric name', async () => {
     expect(handle.metricsMode).toBe('private');
     expect(handle.prometheusHandler).toBeUndefined();
     const openai = registry.getOrCreateProvider('openai');
     openai.record(openai.admit(), 'success', 200, 10, 5);
     for (let i = 0; i < 5; i++) openai.record(openai.admit(), 'provider_error', 500, 10, 5);
-    await until(() => metricNames().has(METRICS.circuitTransitions.otelName));
+    await receiver.until(
+      () => metricNames().has(METRICS.circuitTransitions.otelName),
+      'the transition counts',
+    );
     for (const key of [
       'requests',
       'requestDuration',
@@ -157,6 +106,7 @@ describe('OTLP/HTTP export from the private pipeline', () => {
     expect(transition?.events?.[0]?.name).toBe(TRANSITION_EVENT_NAME);
     expect(attr(transition as OtlpSpan, ATTR.circuitTo)).toBe('open');
     // Requests that are not to a provider (the OTLP exports themselves) are never traced.
+    const receiverPort = Number(new URL(receiver.httpUrl).port);
     expect(all.every((s) => attr(s, 'server.port') !== receiverPort)).toBe(true);
   });
 });

@@ -1,11 +1,16 @@
 import { hasSubscribers } from 'node:diagnostics_channel';
-import type { TracerProvider } from '@opentelemetry/api';
+import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import type { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import type { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { lazyRequire } from '../../common/lazy-require.js';
 import { describeError, log } from '../../common/log.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
-import { otelInstrumentation, otelInstrumentationHttp, otelInstrumentationUndici } from '../otel-packages.js';
+import {
+  otelApi,
+  otelInstrumentation,
+  otelInstrumentationHttp,
+  otelInstrumentationUndici,
+} from '../otel-packages.js';
 import { httpInstrumentationConfig } from './http-hooks.js';
 import { undiciInstrumentationConfig } from './undici-hooks.js';
 
@@ -22,13 +27,20 @@ export interface PluginInstrumentations {
 
 type NodeHttp = typeof import('node:http');
 
+function noMetrics(): MeterProvider {
+  const meter = otelApi().createNoopMeter();
+  return { getMeter: () => meter };
+}
+
 /**
  * Enables instrumentation-undici and -http for provider requests, unless the service already runs
  * its own (then it gets our enrichment by passing `undiciInstrumentationConfig` /
  * `httpInstrumentationConfig`; a second instance would double every client span). "Already runs"
  * is read from undici's request channel having subscribers and from `http.request` being wrapped.
  * Constructing an instrumentation enables it against the global provider, so the tracer provider
- * is set right after, before any request can start. instrumentation-http patches `http` and
+ * is set right after, before any request can start. Ours record spans only: their
+ * `http.client.request.duration` would land, for provider requests only, in a service's
+ * MeterProvider that did not ask for it (and beside its own instrumentation's, under one name). instrumentation-http patches `http` and
  * `https` when they are next required: they are required here at once, so a request the
  * application makes on its first line, with modules it loaded before the preload, is traced too.
  */
@@ -50,6 +62,7 @@ export function enableInstrumentations(
       const { UndiciInstrumentation } = otelInstrumentationUndici();
       undici = new UndiciInstrumentation(undiciInstrumentationConfig(registry, { providersOnly: true }));
       undici.setTracerProvider(tracerProvider);
+      undici.setMeterProvider(noMetrics());
     }
     if (otelInstrumentation().isWrapped(nodeHttp.request))
       log(
@@ -60,6 +73,7 @@ export function enableInstrumentations(
       const { HttpInstrumentation } = otelInstrumentationHttp();
       http = new HttpInstrumentation(httpInstrumentationConfig(registry, { providersOnly: true }));
       http.setTracerProvider(tracerProvider);
+      http.setMeterProvider(noMetrics());
       lazyRequire<NodeHttp>('http');
       lazyRequire<NodeHttp>('https');
       ourHttpRequest = nodeHttp.request;
