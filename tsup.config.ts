@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 /** The package's entry points (package.json "exports"), each built as ESM and CommonJS with types. */
 const entry = {
@@ -30,6 +35,8 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   esbuildPlugins: [mainEntryByName],
+  // The meter's and tracer's scope version (src/telemetry/scope.ts), without reading package.json at run time.
+  define: { __PROVIDER_HEALTH_VERSION__: JSON.stringify(version) },
   // Maps name the lines of src/ for `node --enable-source-maps`, without carrying the sources:
   // those would be most of the package's size.
   sourcemap: true,
