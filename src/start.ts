@@ -1,3 +1,4 @@
+import { isMainThread, parentPort } from 'node:worker_threads';
 import { log, logOnce, setLogLevel } from './common/log.js';
 import type { ProviderHealthOptions, ResolvedOptions } from './config/options.js';
 import { resolveOptions } from './config/resolve.js';
@@ -18,6 +19,10 @@ type GlobalWithStarted = typeof globalThis & { [STARTED]?: ProviderRegistry | nu
  * host runs untouched. A second call (the preload loaded twice) returns what the first started.
  */
 export function start(options: ProviderHealthOptions = {}): ProviderRegistry | undefined {
+  // Node's own internal threads (the module customization hooks of `--import tsx`, for one) run
+  // the preload too; they make no provider calls, and a second copy there would export its own
+  // idle metrics under the service's resource. A user's Worker has a parentPort and is watched.
+  if (!isMainThread && parentPort === null) return undefined;
   const holder = globalThis as GlobalWithStarted;
   if (holder[STARTED] !== undefined) return holder[STARTED] ?? undefined;
   holder[STARTED] = null;

@@ -66,10 +66,10 @@ function parse(text: string): HostPattern {
   if (fixedLabels.length === 0) throw new HostPatternError(`"${text}" needs a fixed domain after its last *`);
   const body = labels
     .map((label, i) => {
-      if (label === '*') return i === 0 ? '(?:[^.]+\\.)*[^.]+' : '[^.]+';
+      if (label === '*') return i === 0 ? '((?:[^.]+\\.)*[^.]+)' : '([^.]+)';
       if (!WILDCARD_LABEL.test(label) && label.includes('*'))
         throw new HostPatternError(`a * stands for a whole label or one end of one: "${text}"`);
-      return label.split('*').map(escapeRegex).join('[^.]*');
+      return label.split('*').map(escapeRegex).join('([^.]*)');
     })
     .join('\\.');
   return {
@@ -94,4 +94,16 @@ function escapeRegex(text: string): string {
 export function patternMatches(pattern: HostPattern, host: string, port: number): boolean {
   if (pattern.port !== undefined && pattern.port !== port) return false;
   return pattern.regex === undefined ? pattern.host === host : pattern.regex.test(host);
+}
+
+/**
+ * What a wildcard pattern's `*` matched in `host` (several, joined by `.`): the region of
+ * `bedrock-runtime.*.amazonaws.com`, the resource of `*.openai.azure.com`. Undefined for a fixed
+ * pattern or no match.
+ */
+export function wildcardPart(pattern: HostPattern, host: string): string | undefined {
+  const match = pattern.regex?.exec(host);
+  if (match === null || match === undefined || match.length < 2) return undefined;
+  const parts = match.slice(1).filter((part): part is string => typeof part === 'string' && part !== '');
+  return parts.length === 0 ? undefined : parts.join('.');
 }

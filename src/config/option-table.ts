@@ -1,5 +1,6 @@
 import { DEFAULT_BREAKER_OPTIONS } from '../breaker/breaker-options.js';
 import { LOG_LEVELS, type LogLevel } from '../common/log.js';
+import { splitEndpointName } from '../common/provider-name.js';
 import { ConfigError } from './config-error.js';
 import { parseDuration, parsePositiveDuration } from './duration.js';
 import { parseHostPattern, parseProviderName } from './host-pattern.js';
@@ -56,7 +57,8 @@ export interface OptionSpec {
   readonly meaning: string;
 }
 
-const ENTRY_ACCEPTED = 'comma-separated name=host entries, e.g. openai=127.0.0.1:4010,my-llm=*.llm.internal';
+const ENTRY_ACCEPTED =
+  'comma-separated name=host entries (name@endpoint=host for an endpoint), e.g. openai=127.0.0.1:4010,my-llm=*.llm.internal';
 
 /** `openai=127.0.0.1:4010,my-llm=*.llm.internal`; repeating a name adds another host. */
 function parseProviderEntries(text: string, key: string): Map<string, ProviderOptions> {
@@ -67,10 +69,19 @@ function parseProviderEntries(text: string, key: string): Map<string, ProviderOp
     if (entry === '') continue;
     const equals = entry.indexOf('=');
     if (equals < 0) throw new ConfigError({ key, value: entry, accepted: ENTRY_ACCEPTED });
-    const name = parseProviderName(entry.slice(0, equals).trim(), key);
+    const { provider: rawName, endpoint } = splitEndpointName(entry.slice(0, equals).trim());
+    const name = parseProviderName(rawName, key);
     const host = parseHostPattern(entry.slice(equals + 1).trim(), key);
-    const hosts = providers.get(name)?.hosts ?? [];
-    providers.set(name, { hosts: [...new Set([...hosts, host])] });
+    const options = providers.get(name) ?? { hosts: [] };
+    if (endpoint === undefined) options.hosts = [...new Set([...(options.hosts ?? []), host])];
+    else {
+      const endpointName = parseProviderName(endpoint, key);
+      const endpoints = { ...(options.endpoints ?? {}) };
+      const hosts = endpoints[endpointName]?.hosts ?? [];
+      endpoints[endpointName] = { ...endpoints[endpointName], hosts: [...new Set([...hosts, host])] };
+      options.endpoints = endpoints;
+    }
+    providers.set(name, options);
   }
   return providers;
 }

@@ -25,10 +25,31 @@ export interface ProviderOptions {
   /** Active health check: a URL to GET, or `false` for none. */
   healthCheckUrl?: string | false;
   /**
+   * When an abort before any response header counts as a `timeout` rather than a caller's
+   * `canceled` (SDKs enforce their own timeout with a bare abort): after waiting `factor` times
+   * the provider's recent p95 time to first byte, and at least `min`; a timeout the request
+   * declares in its headers (`x-stainless-timeout`, `grpc-timeout`) decides instead. `false`: only
+   * aborts whose reason says timeout, or after the trial timeout. @default { factor: 4, min: '1s' }
+   */
+  abortTimeout?: { factor?: number; min?: DurationInput } | false;
+  /**
+   * Endpoints named explicitly, each with a breaker and stats of its own (regions, deployments):
+   * `{ eu: { hosts: ['eu.api.example.com'], region: 'eu-west-1' } }`. Addressed as `openai@eu`.
+   * Catalog providers whose hosts name a region or deployment (Bedrock, Vertex AI, Azure OpenAI)
+   * get theirs from the host without this.
+   */
+  endpoints?: Record<string, EndpointOptions>;
+  /**
    * Classification rules that win over the built-in ones for this provider:
    * `{ status: { 404: 'provider_error' }, body: [{ contains: 'capacity', outcome: 'provider_error' }], errorCodes: { EAI_AGAIN: 'timeout' } }`.
    */
   outcomes?: OutcomeRulesInput;
+}
+
+export interface EndpointOptions {
+  hosts?: string[];
+  /** The cloud region, reported as `cloud.region`. */
+  region?: string;
 }
 
 /** Per-provider classification rules as users write them (see src/outcome/rules.ts). */
@@ -83,7 +104,17 @@ export interface ResolvedProviderOptions {
   tripOn: Outcome[];
   healthCheckUrl: string | false;
   rules: OutcomeRules;
+  abortTimeout: AbortTimeoutRule | false;
+  endpoints: Record<string, EndpointOptions>;
 }
+
+/** See `ProviderOptions.abortTimeout`. */
+export interface AbortTimeoutRule {
+  factor: number;
+  minMs: number;
+}
+
+export const DEFAULT_ABORT_TIMEOUT: Readonly<AbortTimeoutRule> = Object.freeze({ factor: 4, minMs: 1_000 });
 
 export interface ResolvedOptions {
   mode: Mode;

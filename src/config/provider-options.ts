@@ -1,9 +1,10 @@
+import { ENDPOINT_KEY_PATTERN, PROVIDER_NAME_ACCEPTED } from '../common/provider-name.js';
 import { isOutcome, OUTCOMES, type Outcome, UNCOUNTED_OUTCOMES } from '../outcome/outcome.js';
 import { ConfigError } from './config-error.js';
 import { parseDuration, parsePositiveDuration } from './duration.js';
 import { parseHostPattern, parseProviderName } from './host-pattern.js';
 import { childKey, plainEntries, unknownKey } from './object-entries.js';
-import type { ProviderOptions } from './options.js';
+import type { EndpointOptions, ProviderOptions } from './options.js';
 import { parseOutcomeRules } from './outcome-rules.js';
 import { parseHealthCheckUrl, parseThreshold } from './values.js';
 
@@ -32,6 +33,12 @@ const PROVIDER_KEYS: Readonly<Record<string, Assign>> = {
   },
   tripOn: (p, v, k, f) => {
     p.tripOn = parseTripOn(v, k, f);
+  },
+  abortTimeout: (p, v, k, f) => {
+    p.abortTimeout = parseAbortTimeout(v, k, f);
+  },
+  endpoints: (p, v, k, f) => {
+    p.endpoints = parseEndpoints(v, k, f);
   },
   healthCheckUrl: (p, v, k, f) => {
     p.healthCheckUrl = parseHealthCheckUrl(v, k, f);
@@ -92,4 +99,70 @@ function parseTripOn(value: unknown, key: string, file?: string): Outcome[] {
       }),
     ),
   ];
+}
+
+const ABORT_TIMEOUT_KEYS = ['factor', 'min'];
+
+/** `{ factor: 4, min: '1s' }` or `false`; factor from 1 to 100, min a duration. */
+function parseAbortTimeout(value: unknown, key: string, file?: string): ProviderOptions['abortTimeout'] {
+  if (value === false) return false;
+  const rule: { factor?: number; min?: string | number } = {};
+  const accepted = 'false, or an object with factor (1 to 100) and/or min (a duration)';
+  for (const [name, entry] of plainEntries(value, key, accepted, file)) {
+    const entryKey = childKey(key, name);
+    if (name === 'factor') {
+      if (typeof entry !== 'number' || !(entry >= 1 && entry <= 100))
+        throw new ConfigError({ key: entryKey, value: entry, accepted: 'a number from 1 to 100', file });
+      rule.factor = entry;
+    } else if (name === 'min') {
+      parseDuration(entry, entryKey, file);
+      rule.min = entry as string | number;
+    } else throw unknownKey(entryKey, entry, ABORT_TIMEOUT_KEYS, file);
+  }
+  return rule;
+}
+
+const ENDPOINT_KEYS = ['hosts', 'region'];
+const REGION = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** `{ eu: { hosts: [...], region: 'eu-west-1' } }`: keys in the provider-name alphabet. */
+function parseEndpoints(value: unknown, key: string, file?: string): Record<string, EndpointOptions> {
+  const endpoints: Record<string, EndpointOptions> = {};
+  for (const [name, options] of plainEntries(
+    value,
+    key,
+    'an object of endpoint names to { hosts, region }',
+    file,
+  )) {
+    const nameKey = childKey(key, name);
+    if (!ENDPOINT_KEY_PATTERN.test(name))
+      throw new ConfigError({
+        key: nameKey,
+        value: name,
+        accepted: `an endpoint name: ${PROVIDER_NAME_ACCEPTED}`,
+        file,
+      });
+    const endpoint: EndpointOptions = {};
+    for (const [option, optionValue] of plainEntries(
+      options,
+      nameKey,
+      'an object with hosts and/or region',
+      file,
+    )) {
+      const optionKey = childKey(nameKey, option);
+      if (option === 'hosts') endpoint.hosts = parseHosts(optionValue, optionKey, file);
+      else if (option === 'region') {
+        if (typeof optionValue !== 'string' || !REGION.test(optionValue))
+          throw new ConfigError({
+            key: optionKey,
+            value: optionValue,
+            accepted: 'a region such as eu-west-1',
+            file,
+          });
+        endpoint.region = optionValue;
+      } else throw unknownKey(optionKey, optionValue, ENDPOINT_KEYS, file);
+    }
+    endpoints[name] = endpoint;
+  }
+  return endpoints;
 }

@@ -3,7 +3,12 @@ import { parseDuration, parsePositiveDuration } from './duration.js';
 import { loadConfigFile } from './file.js';
 import { type Env, mergeLayers, normalizeOptions, readEnvOptions } from './layers.js';
 import { childKey } from './object-entries.js';
-import type { ProviderHealthOptions, ResolvedOptions, ResolvedProviderOptions } from './options.js';
+import {
+  DEFAULT_ABORT_TIMEOUT,
+  type ProviderHealthOptions,
+  type ResolvedOptions,
+  type ResolvedProviderOptions,
+} from './options.js';
 import { toOutcomeRules } from './outcome-rules.js';
 
 /**
@@ -44,6 +49,17 @@ export function resolveProviderOptions(resolved: ResolvedOptions, name: string):
         : parsePositiveDuration(own.trialTimeout, `${key}.trialTimeout`),
     tripOn: [...(own?.tripOn ?? DEFAULT_TRIPPING_OUTCOMES)],
     healthCheckUrl: own?.healthCheckUrl ?? false,
+    endpoints: { ...(own?.endpoints ?? {}) },
+    abortTimeout:
+      own?.abortTimeout === false
+        ? false
+        : {
+            factor: own?.abortTimeout?.factor ?? DEFAULT_ABORT_TIMEOUT.factor,
+            minMs:
+              own?.abortTimeout?.min === undefined
+                ? DEFAULT_ABORT_TIMEOUT.minMs
+                : parseDuration(own.abortTimeout.min, `${key}.abortTimeout.min`),
+          },
     rules: toOutcomeRules(own?.outcomes),
   };
 }

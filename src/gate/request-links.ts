@@ -14,13 +14,15 @@ interface Links {
   readonly byRequest: WeakMap<object, RequestLink>;
   /** The observation whose request is being handed to the wrapped dispatcher right now. */
   dispatching: RequestObservation | undefined;
+  /** Who wants the next node:http request's link (see awaitNextLink). */
+  waiting: ((link: RequestLink) => void) | undefined;
 }
 
 const KEY = Symbol.for('provider-health.requestLinks');
 type GlobalWithLinks = typeof globalThis & { [KEY]?: Links };
 
 const holder = globalThis as GlobalWithLinks;
-holder[KEY] ??= { byRequest: new WeakMap(), dispatching: undefined };
+holder[KEY] ??= { byRequest: new WeakMap(), dispatching: undefined, waiting: undefined };
 const shared: Links = holder[KEY];
 
 export function linkRequest(request: object, link: RequestLink): void {
@@ -42,4 +44,21 @@ export function setDispatching(observation: RequestObservation | undefined): voi
 
 export function dispatchingNow(): RequestObservation | undefined {
   return shared.dispatching;
+}
+
+/**
+ * instrumentation-http starts a span before it calls `http.request()`, which admits the request
+ * (src/intercept/http-agent.ts) synchronously inside that call. A span processor that saw such a
+ * span start asks for the link of the request admitted next; `announceLink` hands it over. The
+ * asker clears a claim nobody took before the end of the current turn.
+ */
+export function awaitNextLink(callback: ((link: RequestLink) => void) | undefined): void {
+  shared.waiting = callback;
+}
+
+export function announceLink(link: RequestLink): void {
+  const waiting = shared.waiting;
+  if (waiting === undefined) return;
+  shared.waiting = undefined;
+  waiting(link);
 }

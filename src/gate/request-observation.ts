@@ -1,10 +1,12 @@
 import type { Admission } from '../breaker/circuit-state.js';
 import { logOnce } from '../common/log.js';
 import { classify, isPlainSuccess, SUCCESS_CLASSIFICATION } from '../outcome/classify.js';
+import { classifyGrpcStatus } from '../outcome/classify-grpc.js';
 import type { HeaderSource } from '../outcome/headers.js';
 import type { Classification, Outcome } from '../outcome/outcome.js';
 import type { Provider } from '../providers/provider.js';
 import type { RecordedRequest } from '../providers/provider-events.js';
+import { declaredTimeoutMs } from './declared-timeout.js';
 
 // Error bodies are read for classification (insufficient_quota, billing); larger ones are cut.
 const MAX_CAPTURED_BODY = 8 * 1024;
@@ -27,6 +29,21 @@ export class RequestObservation implements RecordedRequest {
   classification: Classification | undefined;
   /** node:http's `timeout` event fired: the error that follows is the caller's timeout, not a reset. */
   timedOut = false;
+  /** The caller let go of the request itself (node:http `req.destroy()`): what follows is not the provider's doing. */
+  callerAborted = false;
+  /**
+   * The headers the request was sent with, as its client gave them (undici options, a
+   * ClientRequest, HTTP/2 headers): read only if it is aborted, for a timeout it declared.
+   */
+  requestHeaders: unknown;
+  /** The gRPC status of a gRPC call (`grpc-status` in trailers, or in a trailers-only response). */
+  grpcStatus: number | undefined;
+  /** Which path reached the provider: telemetry makes spans itself for HTTP/2, which no instrumentation covers. */
+  transport: 'fetch' | 'http' | 'http2' | 'explicit' = 'explicit';
+  /** `POST https://host/path` of an HTTP/2 request, for its span. */
+  target: { method: string; url: string } | undefined;
+  /** Called once, right after the request is classified and recorded (a span waiting to end). */
+  onFinish: (() => void) | undefined;
   private readonly started: number;
   private upgraded = false;
   private headers: HeaderSource | undefined;
@@ -123,6 +140,11 @@ export class RequestObservation implements RecordedRequest {
       this.reason = result.reason;
       this.retryAfterMs = result.retryAfterMs;
       this.provider.recordRequest(this);
+      const onFinish = this.onFinish;
+      if (onFinish !== undefined) {
+        this.onFinish = undefined;
+        onFinish();
+      }
     } catch (failure) {
       this.classification ??= UNRECORDED;
       logOnce(
@@ -135,35 +157,56 @@ export class RequestObservation implements RecordedRequest {
 
   private classifyEnd(error: unknown): Classification {
     const status = this.statusCode;
+    const rules = this.provider.config.rules;
+    // A gRPC call answers HTTP 200 whatever happened; its status is in its trailers.
+    if (error === undefined && this.grpcStatus !== undefined && this.grpcStatus !== 0 && status === 200)
+      return classifyGrpcStatus(this.grpcStatus);
     // The common case builds no classify() input at all.
-    if (error === undefined && (this.upgraded || isPlainSuccess(status, this.provider.config.rules)))
+    if (error === undefined && (this.upgraded || isPlainSuccess(status, rules)))
       return SUCCESS_CLASSIFICATION;
+    const seen = {
+      status: status === 0 ? undefined : status,
+      headers: this.headers,
+      body: this.body === undefined ? undefined : Buffer.concat(this.body).toString('utf8'),
+    };
     const result = classify(
       {
-        status: status === 0 ? undefined : status,
-        headers: this.headers,
-        body: this.body === undefined ? undefined : Buffer.concat(this.body).toString('utf8'),
+        ...seen,
         error: this.timedOut && error !== undefined ? timeoutError(error) : error,
-        aborted: this.signal?.aborted === true,
+        aborted: this.callerAborted || this.signal?.aborted === true,
       },
-      this.provider.config.rules,
+      rules,
     );
-    return this.looksLikeClientTimeout(result.outcome) ? CLIENT_TIMEOUT : result;
+    if (result.outcome !== 'canceled') return result;
+    // The caller let go after an error status: the provider had already answered; count that.
+    if (status >= 400) return classify(seen, rules);
+    return status === 0 && this.abortLooksLikeTimeout() ? CLIENT_TIMEOUT : result;
   }
 
   /**
-   * The official SDKs enforce their own `timeout` with a bare `abort()`, which looks exactly like
-   * a caller's cancel. An abort before any response header, after the request waited at least the
-   * provider's trial timeout (30 s by default), is a hang: counted as a timeout, so a provider
-   * that stops answering opens its circuit.
+   * SDKs enforce their own timeout with a bare abort, which looks exactly like a caller's cancel
+   * (docs/design.md, "Outcomes"). An abort before any response header is a timeout when the
+   * request declared a timeout in its headers and waited that long; without a declaration, when
+   * it waited longer than the provider's recent p95 time to first byte by the provider's
+   * `abortTimeout` factor, and at least its minimum (a hung provider with no recent answers is
+   * judged by the minimum alone); and always after the trial timeout. A cancel earlier than any
+   * of these is the caller's, and never counts against the provider.
    */
-  private looksLikeClientTimeout(outcome: Outcome): boolean {
-    return (
-      outcome === 'canceled' && this.statusCode === 0 && this.durationMs >= this.provider.breaker.trialTimeout
-    );
+  private abortLooksLikeTimeout(): boolean {
+    const waited = this.durationMs;
+    const declared = declaredTimeoutMs(this.requestHeaders);
+    if (declared !== undefined) return waited >= declared - DECLARED_TIMEOUT_SLACK_MS;
+    const rule = this.provider.config.abortTimeout;
+    const trialTimeout = this.provider.breaker.trialTimeout;
+    if (rule === false) return waited >= trialTimeout;
+    const p95 = this.provider.stats.ttfbs.percentile(0.95, this.endedAt);
+    const threshold = Math.max(rule.minMs, p95 === undefined ? 0 : rule.factor * p95);
+    return waited >= Math.min(trialTimeout, threshold);
   }
 }
 
+// Timers fire late, never early; a little slack for the clock reads on either side.
+const DECLARED_TIMEOUT_SLACK_MS = 50;
 const RESOLVED: Classification = Object.freeze({ outcome: 'success', reason: 'resolved' });
 const CLIENT_TIMEOUT: Classification = Object.freeze({
   outcome: 'timeout',

@@ -1,4 +1,4 @@
-import { CircuitOpenError } from '../breaker/circuit-open-error.js';
+import { CircuitOpenError } from '../common/circuit-open-error.js';
 import { executeScope } from '../common/execute-scope.js';
 import type { Provider } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';

@@ -3,7 +3,13 @@ import type { ProviderStats } from './provider-stats.js';
 
 export type HealthStatus = 'available' | 'degraded' | 'unavailable';
 
-export type HealthReason = 'circuit_open' | 'circuit_half_open' | 'failure_rate' | 'rate_limited' | 'latency';
+export type HealthReason =
+  | 'circuit_open'
+  | 'circuit_half_open'
+  | 'failure_rate'
+  | 'rate_limited'
+  | 'latency'
+  | 'endpoints';
 
 export interface HealthReport {
   readonly status: HealthStatus;
@@ -28,12 +34,14 @@ const REASONS: readonly HealthReason[] = [
   'failure_rate',
   'rate_limited',
   'latency',
+  'endpoints',
 ];
 const OPEN = 1;
 const HALF_OPEN = 2;
 const FAILURE_RATE = 4;
 const RATE_LIMITED = 8;
 const LATENCY = 16;
+const ENDPOINTS = 32;
 
 // Reports are immutable and shared: one per combination of reasons, built on first use, so
 // evaluating health on every failure allocates nothing.
@@ -77,4 +85,37 @@ export function computeHealth(
   latencies.setThreshold(thresholds.degradedLatencyMs);
   if (latencies.count(now) >= thresholds.minRequests && latencies.exceeds(0.95, now)) mask |= LATENCY;
   return reportFor(mask);
+}
+
+/**
+ * A provider with endpoints (regions, deployments; docs/design.md, "Endpoints"): `unavailable` only
+ * when every endpoint is, `degraded` (reason `endpoints`) when some endpoint is not available,
+ * else what its own traffic says. `own` counts as one more endpoint when the provider also
+ * takes requests of its own (a host with no endpoint, like Vertex AI's global one).
+ */
+export function aggregateReports(
+  own: HealthReport,
+  ownTakesTraffic: boolean,
+  endpoints: Iterable<HealthReport>,
+): HealthReport {
+  let all = 0;
+  let unavailable = 0;
+  let troubled = 0;
+  for (const report of ownTakesTraffic ? [own, ...endpoints] : endpoints) {
+    all++;
+    if (report.status === 'unavailable') unavailable++;
+    if (report.status !== 'available') troubled++;
+  }
+  if (all === 0) return own;
+  if (unavailable === all) return reportFor(OPEN);
+  if (troubled === 0) return ownTakesTraffic ? own : AVAILABLE;
+  let mask = ENDPOINTS;
+  if (ownTakesTraffic) mask |= maskOf(own) & ~OPEN;
+  return reportFor(mask);
+}
+
+function maskOf(report: HealthReport): number {
+  let mask = 0;
+  for (const reason of report.reasons) mask |= 1 << REASONS.indexOf(reason);
+  return mask;
 }

@@ -19,6 +19,8 @@ export interface RecordedTiming {
   readonly endedAt: number;
   /** Negative when unknown, or for outcomes that never reached the provider. */
   readonly durationMs: number;
+  /** Time to the response headers; negative when none arrived. */
+  readonly ttfbMs: number;
   readonly statusCode: number;
   readonly reason: string | undefined;
 }
@@ -53,6 +55,8 @@ export class ProviderStats {
   durationSumMs = 0;
   durationCount = 0;
   readonly latencies: LatencySketch;
+  /** Times to first byte over the same window: what "a normal wait for headers" is right now. */
+  readonly ttfbs: LatencySketch;
   readonly recent: RecentWindow;
   readonly ratelimits = new RatelimitHeadroom();
   private readonly slots: TimeSlots;
@@ -61,6 +65,7 @@ export class ProviderStats {
     this.slots = new TimeSlots(windowMs);
     this.recent = new RecentWindow(this.slots);
     this.latencies = new LatencySketch(this.slots);
+    this.ttfbs = new LatencySketch(this.slots);
   }
 
   /**
@@ -87,6 +92,8 @@ export class ProviderStats {
       this.durationCount++;
       this.latencies.recordBin(slot, binOf(durationMs));
     }
+    const ttfbMs = request.ttfbMs;
+    if (ttfbMs >= 0) this.ttfbs.recordBin(slot, binOf(ttfbMs));
     this.recent.recordIn(slot, failed, outcomeIndex === RATE_LIMITED);
     if (outcomeIndex === SUCCESS) {
       this.consecutiveFailures = 0;

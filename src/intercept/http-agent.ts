@@ -1,9 +1,9 @@
 import { errorMonitor } from 'node:events';
 import http from 'node:http';
-import { CircuitOpenError } from '../breaker/circuit-open-error.js';
+import { CircuitOpenError } from '../common/circuit-open-error.js';
 import { logOnce } from '../common/log.js';
 import { admitRequest, providerForHost } from '../gate/admission-gate.js';
-import { linkRequest } from '../gate/request-links.js';
+import { announceLink, linkRequest } from '../gate/request-links.js';
 import type { RequestObservation } from '../gate/request-observation.js';
 import { headersFromRecord } from '../outcome/headers.js';
 import { getRegistry } from '../providers/global-registry.js';
@@ -70,12 +70,16 @@ function observe(
       );
       if (observation === undefined) {
         linkRequest(req, 'rejected');
+        announceLink('rejected');
         const error = new CircuitOpenError(provider.name, provider.breaker.retryAfterMs());
         // Before a socket exists: the request emits 'error' and never touches the network.
         (req as unknown as { onSocket(socket: undefined, err: Error): void }).onSocket(undefined, error);
         return;
       }
       linkRequest(req, observation);
+      announceLink(observation);
+      observation.transport = 'http';
+      observation.requestHeaders = req;
       watch(req, observation);
     }
   } catch (error) {
@@ -99,6 +103,13 @@ function watch(req: http.ClientRequest, observation: RequestObservation): void {
   req.once('timeout', () => {
     observation.timedOut = true;
   });
+  // Node never calls destroy() on a request itself (a reset sets `destroyed` directly): a call is
+  // the caller letting go, and the error that follows is theirs, not the provider's.
+  const destroy = req.destroy;
+  req.destroy = function callerDestroy(this: http.ClientRequest, error?: Error) {
+    if (!observation.finished) observation.callerAborted = true;
+    return destroy.call(this, error);
+  } as typeof req.destroy;
   // errorMonitor, not 'error': an app without an error listener must still see its crash, as
   // it would without the plugin.
   req.once(errorMonitor, (error: Error) => observation.finish(error));

@@ -1,4 +1,4 @@
-import { CircuitOpenError } from '../breaker/circuit-open-error.js';
+import { CircuitOpenError } from '../common/circuit-open-error.js';
 import { logOnce } from '../common/log.js';
 import type { RejectWith } from '../config/options.js';
 import type { Provider } from '../providers/provider.js';

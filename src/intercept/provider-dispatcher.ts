@@ -6,6 +6,7 @@ import { getRegistry } from '../providers/global-registry.js';
 import { LegacyObservingHandler } from './legacy-handler.js';
 import { replyLocally } from './local-reply.js';
 import { ObservingHandler } from './observing-handler.js';
+import { answerWithError } from './rejection-policy.js';
 import {
   type AnyDispatchHandler,
   type DispatcherLike,
@@ -46,9 +47,12 @@ export class ProviderDispatcher {
         options.signal,
       );
       if (observation === undefined) {
-        replyLocally(handler, provider, registry.rejectWith);
+        const asError = answerWithError(registry.rejectWith, options.headers, false);
+        replyLocally(handler, provider, asError ? 'error' : 'response');
         return true;
       }
+      observation.requestHeaders = options.headers;
+      observation.transport = 'fetch';
       observed = usesNewHandlerApi(handler)
         ? new ObservingHandler(handler, observation)
         : new LegacyObservingHandler(handler, observation);

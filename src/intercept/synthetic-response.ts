@@ -1,10 +1,32 @@
+import {
+  circuitOpenMessage,
+  MARKER_HEADER,
+  MARKER_VALUE,
+  PROVIDER_HEADER,
+  RETRY_AFTER_MS_HEADER,
+} from '../common/circuit-open-error.js';
 import type { Provider } from '../providers/provider.js';
 
 /**
- * The local answer while a circuit is open, like Envoy's local reply: HTTP 503 with
- * `x-should-retry: false` (the official OpenAI and Anthropic SDKs obey it and do not retry),
- * `retry-after` in seconds until the next trial, and a JSON body in the provider's own error
- * shape so the SDK surfaces a normal API error whose message names the breaker.
+ * The local answer while a circuit is open, like Envoy's local reply.
+ * docs/design.md, "Rejecting while open". What it must achieve, read from each client's own retry code (README,
+ * "Compatibility"): no client retries it, no client sleeps until the next trial, and the
+ * message the caller sees says `circuit breaker open for provider <name>`.
+ *
+ * - Status 400. Every other status some client retries on status alone: 5xx (the AI SDK,
+ *   cohere, LangChain, the AWS SDK, fal, replicate's polling), 408/429 (nearly all), 409 (the AI
+ *   SDK), 422 and most other 4xx (LangChain). 401/403/404 are not retried but mean something
+ *   else to them (re-authentication, "model not found").
+ * - `x-should-retry: false`, which Stainless-generated SDKs (openai, anthropic, groq, together)
+ *   obey before looking at the status.
+ * - No `retry-after` or `retry-after-ms`: several clients sleep that long, uncapped. The time to
+ *   the next trial is in our own header and body instead.
+ * - `x-provider-health: circuit-open` and the body's `provider_health` object: the markers
+ *   `isCircuitOpenError()` recognises in whatever error a client builds from this reply.
+ * - `x-amzn-errortype: CircuitOpenError`: the AWS SDK names the error after it (not a throttling
+ *   or transient name it would retry).
+ * - A body in the provider's own error shape, plus a top-level `message` (fal, the AWS SDK and
+ *   generic clients read it) and no top-level `code` (the AWS SDK would take it as the error name).
  */
 export interface SyntheticResponse {
   status: number;
@@ -16,31 +38,35 @@ export interface SyntheticResponse {
   body: Buffer;
 }
 
-/**
- * 503 everywhere but fal.ai: `@fal-ai/client` ignores `x-should-retry` and retries 429, 502,
- * 503 and 504 three times with backoff (~3.5 s a call, each attempt answered locally). It does
- * not retry a 500 on `run` and queue submits, so fal gets a 500: the call fails in milliseconds.
- */
-function syntheticStatus(provider: Provider): { status: number; statusText: string } {
-  return provider.config.errorShape === 'fal'
-    ? { status: 500, statusText: 'Internal Server Error' }
-    : { status: 503, statusText: 'Service Unavailable' };
+export const CIRCUIT_OPEN_STATUS = 400;
+
+/** The body marker: where a client keeps only the body, this is how the reply is recognised. */
+export interface CircuitOpenMarker {
+  circuit: 'open';
+  provider: string;
+  /** Milliseconds until the next half-open trial; null while held open by an operator. */
+  retry_after_ms: number | null;
 }
 
-export function circuitOpenMessage(provider: string): string {
-  return `circuit breaker open for provider ${provider}`;
-}
-
-function errorBody(provider: Provider, message: string): unknown {
+function errorBody(provider: Provider, message: string, marker: CircuitOpenMarker): unknown {
+  const common = { message, provider_health: marker };
   switch (provider.config.errorShape) {
     case 'openai':
-      return { error: { message, type: 'circuit_breaker_open', param: null, code: 'circuit_breaker_open' } };
+      return {
+        error: { message, type: 'circuit_breaker_open', param: null, code: 'circuit_breaker_open' },
+        ...common,
+      };
     case 'anthropic':
-      return { type: 'error', error: { type: 'circuit_breaker_open', message } };
+      return { type: 'error', error: { type: 'circuit_breaker_open', message }, ...common };
+    case 'google':
+      // The AI SDK's Google schema needs a numeric code and a string status to read the message.
+      return { error: { code: CIRCUIT_OPEN_STATUS, message, status: 'FAILED_PRECONDITION' }, ...common };
     case 'fal':
-      return { detail: message };
+      return { detail: message, ...common };
+    case 'bedrock':
+      return common;
     default:
-      return { error: { code: 'circuit_breaker_open', message } };
+      return { error: { type: 'circuit_breaker_open', message }, ...common };
   }
 }
 
@@ -51,19 +77,26 @@ export function syntheticResponse(provider: Provider, retryAfterMs: number): Syn
   const seconds = Number.isFinite(retryAfterMs) ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : undefined;
   const cached = cache.get(provider);
   if (cached !== undefined && cached.seconds === seconds) return cached.reply;
-  const message =
-    seconds === undefined
-      ? `${circuitOpenMessage(provider.name)} (held open by an operator)`
-      : `${circuitOpenMessage(provider.name)}; next trial in ${seconds} s`;
-  const body = Buffer.from(JSON.stringify(errorBody(provider, message)));
+  const message = circuitOpenMessage(provider.name, retryAfterMs);
+  const waitMs = seconds === undefined ? null : seconds * 1000;
+  const marker: CircuitOpenMarker = { circuit: 'open', provider: provider.name, retry_after_ms: waitMs };
+  const body = Buffer.from(JSON.stringify(errorBody(provider, message, marker)));
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'content-length': String(body.length),
     'x-should-retry': 'false',
-    'x-provider-health': 'circuit-open',
+    [MARKER_HEADER]: MARKER_VALUE,
+    [PROVIDER_HEADER]: provider.name,
   };
-  if (seconds !== undefined) headers['retry-after'] = String(seconds);
-  const reply = { ...syntheticStatus(provider), headers, rawHeaders: rawHeaders(headers), body };
+  if (waitMs !== null) headers[RETRY_AFTER_MS_HEADER] = String(waitMs);
+  if (provider.config.errorShape === 'bedrock') headers['x-amzn-errortype'] = 'CircuitOpenError';
+  const reply = {
+    status: CIRCUIT_OPEN_STATUS,
+    statusText: 'Bad Request',
+    headers,
+    rawHeaders: rawHeaders(headers),
+    body,
+  };
   cache.set(provider, { seconds, reply });
   return reply;
 }

@@ -85,7 +85,13 @@ export interface ErrorContext {
   codeOverrides?: Readonly<Record<string, Outcome>>;
 }
 
+/** An abort reason given as text, as cohere's SDK does for its own timeout (`abort('timeout')`). */
+const TIMEOUT_TEXT = /^(?:timeout|timed out|request timed out)$/i;
+
 export function classifyError(error: unknown, context: ErrorContext): Classification {
+  if (typeof error === 'string' && TIMEOUT_TEXT.test(error.trim())) {
+    return { outcome: 'timeout', reason: `aborted: ${safeLabel(error.trim())}` };
+  }
   const queue: unknown[] = [error];
   const seen: object[] = [];
   let best: Outcome | undefined;

@@ -1,3 +1,4 @@
+import { isCircuitOpenError } from '../common/circuit-open-error.js';
 import { classifyError } from './classify-error.js';
 import { classifyResponse, isPlainSuccess, SUCCESS } from './classify-response.js';
 import { type HeaderSource, headersFromRecord } from './headers.js';
@@ -33,6 +34,10 @@ const NO_RESPONSE: Classification = Object.freeze({
   outcome: 'connection_error',
   reason: 'no response and no error',
 });
+const REJECTED: Classification = Object.freeze({
+  outcome: 'rejected',
+  reason: 'answered locally: circuit open',
+});
 const UNCLASSIFIABLE: Classification = Object.freeze({
   outcome: 'connection_error',
   reason: 'unknown error (unclassifiable input)',
@@ -52,6 +57,8 @@ export function classify(input: ClassifyInput, rules: OutcomeRules = DEFAULT_RUL
       if (!isHttpStatus(status)) return NO_RESPONSE;
       return classifyResponse(status, input, rules ?? DEFAULT_RULES);
     }
+    // Our own local reply, whatever error a client made of it: not the provider's answer.
+    if (isCircuitOpenError(error)) return REJECTED;
     const carried = responseCarriedBy(error);
     if (carried !== undefined) {
       return classifyResponse(carried.status, { ...carried, now: input.now }, rules ?? DEFAULT_RULES);

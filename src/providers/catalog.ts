@@ -10,8 +10,13 @@ export interface CatalogEntry {
   probePath?: string;
   /** Environment variable holding the API key that the probe sends, when present. */
   apiKeyEnv?: string;
-  /** Wire format of error bodies and the synthetic 503, see intercept/. */
-  errorShape: 'openai' | 'anthropic' | 'fal' | 'generic';
+  /** Wire format of the provider's error bodies, which the local reply copies (src/intercept/synthetic-response.ts). */
+  errorShape: 'openai' | 'anthropic' | 'google' | 'fal' | 'bedrock' | 'generic';
+  /**
+   * What the `*` of a wildcard host names, when each value is an endpoint with its own breaker
+   * (docs/design.md, "Endpoints"): a cloud region, or a deployment (an Azure resource).
+   */
+  endpoints?: 'region' | 'deployment';
 }
 
 export const CATALOG: readonly CatalogEntry[] = [
@@ -43,25 +48,28 @@ export const CATALOG: readonly CatalogEntry[] = [
     aliases: ['gemini', 'google', 'google-gemini'],
     probePath: '/v1beta/models',
     apiKeyEnv: 'GEMINI_API_KEY',
-    errorShape: 'generic',
+    errorShape: 'google',
   },
   {
     name: 'gcp.vertex_ai',
     hosts: ['*-aiplatform.googleapis.com', 'aiplatform.googleapis.com'],
     aliases: ['vertex', 'vertex_ai', 'vertex-ai'],
-    errorShape: 'generic',
+    errorShape: 'google',
+    endpoints: 'region',
   },
   {
     name: 'azure.ai.openai',
     hosts: ['*.openai.azure.com'],
     aliases: ['azure', 'azure-openai', 'azure_openai'],
     errorShape: 'openai',
+    endpoints: 'deployment',
   },
   {
     name: 'aws.bedrock',
     hosts: ['bedrock-runtime.*.amazonaws.com'],
     aliases: ['bedrock', 'aws-bedrock'],
-    errorShape: 'generic',
+    errorShape: 'bedrock',
+    endpoints: 'region',
   },
   {
     name: 'mistral_ai',

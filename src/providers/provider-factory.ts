@@ -21,6 +21,9 @@ export function buildProviderConfig(
     probePath: entry?.probePath,
     apiKeyEnv: entry?.apiKeyEnv,
     healthCheckUrl: own.healthCheckUrl,
+    abortTimeout: own.abortTimeout,
+    endpointKind: entry?.endpoints,
+    endpoints: own.endpoints,
     rules: own.rules,
     breaker: {
       failureThreshold: own.failureThreshold,

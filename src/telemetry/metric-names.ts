@@ -3,6 +3,7 @@
  * generated from or checked against this file, so a rename here cannot leave a panel or an
  * alert querying a name the code no longer emits.
  */
+import { DEFAULT_TRIPPING_OUTCOMES, OUTCOMES, UNCOUNTED_OUTCOMES } from '../outcome/outcome.js';
 
 export const ATTR = {
   provider: 'gen_ai.provider.name',
@@ -12,6 +13,10 @@ export const ATTR = {
   circuitFrom: 'ai_provider.circuit.from',
   circuitTo: 'ai_provider.circuit.to',
   healthStatus: 'ai_provider.health.status',
+  /** The host of one endpoint of a provider (docs/design.md, "Endpoints"): a region's or a deployment's. */
+  serverAddress: 'server.address',
+  /** The region of an endpoint, when its provider names regions (Bedrock, Vertex AI). */
+  cloudRegion: 'cloud.region',
   /** `requests` or `tokens`: which budget an `x-ratelimit-*` header pair describes. */
   ratelimitKind: 'ai_provider.ratelimit.kind',
 } as const;
@@ -143,6 +148,17 @@ export function prometheusName(
     series ?? (def.kind === 'counter' ? 'total' : def.kind === 'histogram' ? 'bucket' : 'gauge');
   return kindSeries === 'gauge' ? base : `${base}_${kindSeries}`;
 }
+
+/**
+ * Values of `ai_provider.outcome`, and the sets dashboards and alert rules split them into. Defined
+ * by the outcome layer; re-exported here so that the monitoring mixin (src/mixin/) reads every
+ * name and value it queries from this one file.
+ */
+export const OUTCOME_VALUES = OUTCOMES;
+/** Outcomes that open a circuit by default: the failures of a failure ratio. */
+export const TRIPPING_OUTCOME_VALUES = DEFAULT_TRIPPING_OUTCOMES;
+/** Outcomes left out of ratios: the caller gave up, or the plugin answered locally. */
+export const UNCOUNTED_OUTCOME_VALUES = UNCOUNTED_OUTCOMES;
 
 export const CIRCUIT_STATE_VALUES = ['closed', 'open', 'half_open'] as const;
 export const HEALTH_STATUS_VALUES = ['available', 'degraded', 'unavailable'] as const;

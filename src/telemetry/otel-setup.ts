@@ -10,6 +10,7 @@ import { type Env, sdkDisabled } from './otel-env.js';
 import { otelApi } from './otel-packages.js';
 import { pluginResource } from './resource.js';
 import { SCOPE_NAME, scopeVersion } from './scope.js';
+import { recordHttp2Span } from './tracing/http2-spans.js';
 import { recordRejectedSpan } from './tracing/rejected-span.js';
 import { PluginTracing } from './tracing/tracing-setup.js';
 import { reportTransitions } from './tracing/transition-events.js';
@@ -105,6 +106,7 @@ class TelemetryPipeline implements TelemetryHandle {
       registry.events.on('reject', function rejectedSpan(provider, request) {
         if (request !== undefined) recordRejectedSpan(provider, request.method, request.url);
       }),
+      registry.events.on('record', recordHttp2Span),
     );
     this.tracing = this.startTracing();
     this.ready = new Promise<void>((resolve) => {

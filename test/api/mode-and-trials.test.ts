@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CircuitOpenError } from '../../src/breaker/circuit-open-error.js';
 import { REJECTED } from '../../src/breaker/circuit-state.js';
+import { CircuitOpenError } from '../../src/common/circuit-open-error.js';
 import { execute } from '../../src/execute.js';
 import { configureRegistry } from '../../src/providers/global-registry.js';
 

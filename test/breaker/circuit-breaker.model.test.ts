@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { CircuitBreaker } from '../../src/breaker/circuit-breaker.js';
 import { REJECTED } from '../../src/breaker/circuit-state.js';
 import { ManualClock } from '../support/manual-clock.js';
@@ -110,6 +110,14 @@ function nextDeadline(model: Model): number | undefined {
   return model.state === 'half_open' && oldest !== undefined ? oldest.start + model.T : undefined;
 }
 
+/**
+ * A plain comparison: expect() costs far more than the breaker step it checks, and this runs about
+ * half a million times; fast-check reports the failing sequence, shrunk, with this message.
+ */
+function same<T>(what: string, actual: T, expected: T): void {
+  if (actual !== expected) throw new Error(`${what}: breaker ${String(actual)}, model ${String(expected)}`);
+}
+
 describe('CircuitBreaker against the reference model', () => {
   it('never diverges over thousands of random sequences', () => {
     fc.assert(
@@ -139,9 +147,9 @@ describe('CircuitBreaker against the reference model', () => {
             } else if (step.kind === 'admit') {
               const real = breaker.admit();
               const expected = model.admit(clock.now());
-              expect(real === REJECTED).toBe(expected === 'rejected');
+              same('rejected', real === REJECTED, expected === 'rejected');
               if (expected !== 'rejected') {
-                expect(real > 0).toBe(expected.trial);
+                same('trial', real > 0, expected.trial);
                 outstanding.push({ real, model: expected });
               }
             } else if (outstanding.length > 0) {
@@ -153,9 +161,10 @@ describe('CircuitBreaker against the reference model', () => {
               model.settle(ticket.model, step.result, clock.now());
             }
             model.tick(clock.now());
-            expect(breaker.state).toBe(model.state);
-            expect(breaker.trialsInFlight).toBe(model.live.length);
-            if (model.state === 'closed') expect(breaker.consecutiveFailures).toBe(model.failures);
+            same('state', breaker.state, model.state);
+            same('trials in flight', breaker.trialsInFlight, model.live.length);
+            if (model.state === 'closed')
+              same('consecutive failures', breaker.consecutiveFailures, model.failures);
           }
         },
       ),

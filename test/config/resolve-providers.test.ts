@@ -62,6 +62,8 @@ describe('provider merging', () => {
       tripOn: ['timeout'],
       healthCheckUrl: false,
       rules: {},
+      abortTimeout: { factor: 4, minMs: 1_000 },
+      endpoints: {},
     });
     expect(resolveProviderOptions(resolved, 'anthropic')).toMatchObject({
       failureThreshold: 5,

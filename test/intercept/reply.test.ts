@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { useScenario } from './support/scenario.js';
 import { mentionsOpenCircuit } from './support/types.js';
 
@@ -10,20 +10,27 @@ describe('while open (enforce, synthetic reply)', () => {
     ['anthropic', { type: 'error', error: { type: 'circuit_breaker_open' } }],
     ['fal', {}],
   ] as const)(
-    'answers %s with a 503 (fal: 500) in its own error shape, retry-after and x-should-retry: false',
+    'answers %s with a 400 in its own error shape, x-should-retry: false, markers and no retry-after',
     async (target, shape) => {
       await s.trip(target);
       const before = s.fakes[target].requestCount;
       const reply = await s.call('fetch', target);
       expect(s.fakes[target].requestCount).toBe(before);
-      expect(reply.status).toBe(target === 'fal' ? 500 : 503);
-      expect(reply.headers).toMatchObject({ 'x-should-retry': 'false', 'content-type': 'application/json' });
-      expect(Number(reply.headers?.['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(reply.status).toBe(400);
+      expect(reply.headers).toMatchObject({
+        'x-should-retry': 'false',
+        'content-type': 'application/json',
+        'x-provider-health': 'circuit-open',
+        'x-provider-health-provider': target,
+      });
+      // A retry-after (or retry-after-ms) would make several clients sleep until the next trial.
+      expect(reply.headers?.['retry-after']).toBeUndefined();
+      expect(reply.headers?.['retry-after-ms']).toBeUndefined();
+      expect(Number(reply.headers?.['x-provider-health-retry-after-ms'])).toBeGreaterThanOrEqual(1000);
       expect(reply.body).toMatchObject(shape);
-      const message =
-        target === 'fal' ? reply.body : (reply.body as { error: { message: unknown } }).error.message;
-      const text = typeof message === 'string' ? message : JSON.stringify(message);
-      expect(text).toContain(`circuit breaker open for provider ${target}`);
+      expect(reply.body).toMatchObject({ provider_health: { circuit: 'open', provider: target } });
+      const message = (reply.body as { message: unknown }).message;
+      expect(message).toContain(`circuit breaker open for provider ${target}`);
       expect(mentionsOpenCircuit(reply, target)).toBe(true);
     },
   );
@@ -42,6 +49,7 @@ describe('while open (enforce, synthetic reply)', () => {
 
 describe('measuring (enforce, closed)', () => {
   const s = useScenario({ preload: 'import' });
+  afterEach(() => s.fakes.openai.reset());
 
   it('measures a streamed completion to the end of the stream', async () => {
     const words = 'one two three four five six';
@@ -74,7 +82,9 @@ describe('measuring (enforce, closed)', () => {
   it.each(['fetch', 'axios', 'undici-request'])(
     'records a caller abort as canceled, not as a failure (%s)',
     async (client) => {
-      s.fakes.openai.script([{ kind: 'hang' }]);
+      // The default, not a scripted one-off: a request aborted before the fake read it would leave
+      // a scripted hang behind for the next test's request (it did on a busy machine).
+      s.fakes.openai.setDefault({ kind: 'hang' });
       const before = await s.view('openai');
       const reply = await s.call(client, 'openai', { abortAfterMs: 50 });
       expect(reply.error).toBeDefined();

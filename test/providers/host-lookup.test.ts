@@ -14,7 +14,9 @@ class HostMatcher<T> extends RawHostMatcher<T> {
 import { ProviderRegistry } from '../../src/providers/registry.js';
 
 const registry = (): ProviderRegistry => new ProviderRegistry(resolveOptions({}, {}));
-const lookup = (r: ProviderRegistry, origin: string): string | undefined => r.providerForOrigin(origin)?.name;
+// The provider a host belongs to (a regional host reaches one of its endpoints: see endpoints.test.ts).
+const lookup = (r: ProviderRegistry, origin: string): string | undefined =>
+  r.providerForOrigin(origin)?.providerName;
 
 describe('host lookup over the catalog', () => {
   it('maps every fixed catalog host to its provider, by origin and by host:port', () => {

@@ -107,8 +107,8 @@ for (const flag of ['--require', '--import']) {
   if (code !== 0) fail(`${flag}: the service exited with ${code}\n${stderr}`);
   const report = JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
   if (report.state !== 'open') fail(`${flag}: the circuit is ${report.state}, not open\n${stderr}`);
-  if (report.status !== 503 || report.by !== 'circuit-open')
-    fail(`${flag}: the call while open got ${report.status} (${report.by}), not the local 503`);
+  if (report.status !== 400 || report.by !== 'circuit-open')
+    fail(`${flag}: the call while open got ${report.status} (${report.by}), not the local reply (400)`);
   const metrics = new Set(
     received
       .filter((r) => r.path === '/v1/metrics')
@@ -132,7 +132,7 @@ for (const flag of ['--require', '--import']) {
       `${flag}: spans with outcomes ${outcomes.join(', ') || 'none'}; expected provider_error and rejected`,
     );
   process.stdout.write(
-    `smoke (node ${process.version}) ${flag}: circuit open, local 503, ${metrics.size} metrics and ${spans.length} spans exported over http/protobuf\n`,
+    `smoke (node ${process.version}) ${flag}: circuit open, local reply, ${metrics.size} metrics and ${spans.length} spans exported over http/protobuf\n`,
   );
 }
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeProvider, startFakeProvider } from '../../fake-provider/index.js';
 import { ATTR, METRICS } from '../../src/telemetry/metric-names.js';
 import { assertBuilt } from '../intercept/support/child-session.js';
-import { attr, OtlpReceiver, type Protocol } from './otlp-receiver.js';
+import { attr, OtlpReceiver, type Protocol } from '../support/otlp-receiver.js';
 import { freePort } from './support.js';
 
 /**
@@ -100,7 +100,7 @@ const isListening = (port: number): Promise<boolean> =>
 function expectBreakerWorked(run: Run): void {
   expect(run.code, run.stderr).toBe(0);
   expect(run.report.state).toBe('open');
-  expect(run.report.rejectedStatus).toBe(503);
+  expect(run.report.rejectedStatus).toBe(400); // the local reply (docs/design.md, "Rejecting while open")
   expect(run.report.rejectedBy).toBe('circuit-open');
 }
 

@@ -1,35 +1,82 @@
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { installInterception, uninstallInterception } from '../../src/intercept/index.js';
+import { configureRegistry } from '../../src/providers/global-registry.js';
 import { ATTR, METRICS } from '../../src/telemetry/metric-names.js';
 import { startTelemetry, type TelemetryHandle } from '../../src/telemetry/otel-setup.js';
 import { recordRejectedSpan } from '../../src/telemetry/tracing/rejected-span.js';
 import { TRANSITION_EVENT_NAME } from '../../src/telemetry/tracing/transition-events.js';
-import { attr as attribute, OtlpReceiver, type OtlpSpan } from './otlp-receiver.js';
-import { freePort, makeRegistry } from './support.js';
+import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
+import { freePort } from './support.js';
+
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: number | string;
+}
+interface OtlpSpan {
+  name: string;
+  attributes: { key: string; value: OtlpValue }[];
+  status?: { code?: number };
+  events?: { name: string }[];
+}
 
 let receiver: OtlpReceiver;
-const spans = (): OtlpSpan[] => receiver.spans();
-const metricNames = (): Set<string> => receiver.metricNames();
-const attr = (span: OtlpSpan, key: string) => attribute(span.attributes, key);
+const received = () => receiver.exports;
+
+function spans(): OtlpSpan[] {
+  return received()
+    .filter((r) => r.path === '/v1/traces')
+    .flatMap((r) =>
+      (r.body as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans.flatMap((rs) =>
+        rs.scopeSpans.flatMap((ss) => ss.spans),
+      ),
+    );
+}
+function metricNames(): Set<string> {
+  const names = received()
+    .filter((r) => r.path === '/v1/metrics')
+    .flatMap((r) =>
+      (
+        r.body as { resourceMetrics: { scopeMetrics: { metrics: { name: string }[] }[] }[] }
+      ).resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics.map((m) => m.name))),
+    );
+  return new Set(names);
+}
+function attr(span: OtlpSpan, key: string): string | number | undefined {
+  const value = span.attributes.find((a) => a.key === key)?.value;
+  return value?.stringValue ?? (value?.intValue === undefined ? undefined : Number(value.intValue));
+}
+/** Waits for exports (every 300 ms here); `ms` only ends the wait, so it is generous. */
+async function until(check: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting for OTLP exports');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 let handle: TelemetryHandle;
-const registry = makeRegistry();
+// The process-wide registry, with interception: span outcomes are the gate's classifications.
+const registry = configureRegistry({ server: false });
 
 beforeAll(async () => {
-  receiver = await OtlpReceiver.start();
-  // The OTLP exporters read their endpoint from the process environment, as under the SDK.
+  receiver = await startOtlpReceiver();
+  installInterception();
+  // The OTLP exporters read their endpoint from the process environment, as under the SDK; the
+  // protocol is the default, http/protobuf, decoded by the receiver.
   vi.stubEnv('OTEL_METRICS_EXPORTER', 'otlp');
   vi.stubEnv('OTEL_TRACES_EXPORTER', 'otlp');
-  vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', receiver.httpUrl);
+  vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', receiver.url);
   vi.stubEnv('OTEL_METRIC_EXPORT_INTERVAL', '300');
   vi.stubEnv('OTEL_SERVICE_NAME', 'otlp-test');
   handle = startTelemetry(registry, process.env);
   await handle.ready;
 });
 afterAll(async () => {
-  await handle.shutdown(2_000);
   vi.unstubAllEnvs();
+  uninstallInterception();
+  await handle.shutdown(2_000);
   await receiver.close();
 });
 
@@ -40,10 +87,7 @@ describe('OTLP export (http/protobuf, the default) from the private pipeline', (
     const openai = registry.getOrCreateProvider('openai');
     openai.record(openai.admit(), 'success', 200, 10, 5);
     for (let i = 0; i < 5; i++) openai.record(openai.admit(), 'provider_error', 500, 10, 5);
-    await receiver.until(
-      () => metricNames().has(METRICS.circuitTransitions.otelName),
-      'the transition counts',
-    );
+    await until(() => metricNames().has(METRICS.circuitTransitions.otelName));
     for (const key of [
       'requests',
       'requestDuration',
@@ -106,7 +150,6 @@ describe('OTLP export (http/protobuf, the default) from the private pipeline', (
     expect(transition?.events?.[0]?.name).toBe(TRANSITION_EVENT_NAME);
     expect(attr(transition as OtlpSpan, ATTR.circuitTo)).toBe('open');
     // Requests that are not to a provider (the OTLP exports themselves) are never traced.
-    const receiverPort = Number(new URL(receiver.httpUrl).port);
-    expect(all.every((s) => attr(s, 'server.port') !== receiverPort)).toBe(true);
+    expect(all.every((s) => attr(s, 'server.port') !== receiver.port)).toBe(true);
   });
 });

@@ -1,19 +1,15 @@
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeProvider, startFakeProvider } from '../../fake-provider/index.js';
 import { ATTR, METRICS } from '../../src/telemetry/metric-names.js';
+import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
 import { freePort } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
-interface Exported {
-  path: string;
-  body: Record<string, unknown>;
-}
 interface OtlpAttribute {
   key: string;
   value: { stringValue?: string; intValue?: string | number };
@@ -25,35 +21,31 @@ interface OtlpSpan {
 }
 
 let fake: FakeProvider;
-let receiver: Server;
+let receiver: OtlpReceiver;
 let endpoint = '';
-const exported: Exported[] = [];
+const exported = () => receiver.exports as readonly { path: string; body: Record<string, unknown> }[];
 
 beforeAll(async () => {
   fake = await startFakeProvider({ flavor: 'openai' });
-  receiver = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      exported.push({ path: request.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      response.setHeader('content-type', 'application/json');
-      response.end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
+  receiver = await startOtlpReceiver();
+  endpoint = receiver.url;
 });
 
 afterAll(async () => {
   await fake.close();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.close();
 });
 
 function runService(
   env: Record<string, string>,
-  ownSdk = true,
+  ownSdk: boolean | 'auto-instrumentations' = true,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const sdk = ownSdk ? ['--require', `${FIXTURES}service-tracing.cjs`] : [];
+  const sdk =
+    ownSdk === 'auto-instrumentations'
+      ? ['--require', '@opentelemetry/auto-instrumentations-node/register']
+      : ownSdk
+        ? ['--require', `${FIXTURES}service-tracing.cjs`]
+        : [];
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
@@ -83,7 +75,7 @@ const isListening = (port: number): Promise<boolean> =>
   });
 
 function metricNamesPerExport(): string[][] {
-  return exported
+  return exported()
     .filter((e) => e.path === '/v1/metrics')
     .map((e) =>
       (e.body.resourceMetrics as { scopeMetrics: { metrics: { name: string }[] }[] }[]).flatMap((rm) =>
@@ -93,7 +85,7 @@ function metricNamesPerExport(): string[][] {
 }
 
 function spans(): OtlpSpan[] {
-  return exported
+  return exported()
     .filter((e) => e.path === '/v1/traces')
     .flatMap((e) =>
       (e.body.resourceSpans as { scopeSpans: { spans: OtlpSpan[] }[] }[]).flatMap((rs) =>
@@ -108,7 +100,42 @@ const attr = (span: OtlpSpan, key: string): string | number | undefined => {
 };
 
 describe('a service with its own @opentelemetry/sdk-node', () => {
+  it('beside auto-instrumentations-node, with no code change, its provider client spans carry provider, circuit and outcome', async () => {
+    receiver.clear();
+    fake.reset();
+    fake.script([{ kind: 'ok' }, { kind: 'ok' }, { kind: 'ok' }]);
+    fake.setDefault({ status: 500 });
+    const run = await runService(
+      {
+        FAKE_URL: fake.url,
+        PROVIDER_HEALTH_PROVIDERS: `openai=${new URL(fake.url).host}`,
+        PROVIDER_HEALTH_SERVER: 'off',
+        OTEL_SERVICE_NAME: 'service-with-auto-instrumentations',
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_METRICS_EXPORTER: 'none',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+        // Loopback only: no cloud metadata lookups.
+        OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
+        OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici',
+      },
+      'auto-instrumentations',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const client = spans().filter(
+      (s) => attr(s, 'http.request.method') === 'POST' && attr(s, 'server.port') !== undefined,
+    );
+    expect(client.length).toBeGreaterThanOrEqual(8);
+    expect(client.every((s) => attr(s, ATTR.provider) === 'openai')).toBe(true);
+    expect(client.every((s) => attr(s, ATTR.circuitState) !== undefined)).toBe(true);
+    const outcomes = client.map((s) => attr(s, ATTR.outcome));
+    expect(outcomes.filter((o) => o === 'success')).toHaveLength(3);
+    expect(outcomes.filter((o) => o === 'provider_error')).toHaveLength(5);
+  }, 60_000);
+
   it('gets one set of provider metrics in its own MeterProvider, no second registration, and enriched spans', async () => {
+    receiver.clear();
+    fake.reset();
     fake.script([{ kind: 'ok' }, { kind: 'ok' }, { kind: 'ok' }]);
     fake.setDefault({ status: 500 });
     const pluginPrometheusPort = await freePort();
@@ -153,7 +180,7 @@ describe('a service with its own @opentelemetry/sdk-node', () => {
   }, 60_000);
 
   it('without one, exports through its own OTLP exporters from the standard OTEL_* variables', async () => {
-    exported.length = 0;
+    receiver.clear();
     fake.reset();
     fake.script([{ kind: 'ok' }, { kind: 'ok' }, { kind: 'ok' }]);
     fake.setDefault({ status: 500 });
@@ -178,7 +205,7 @@ describe('a service with its own @opentelemetry/sdk-node', () => {
       if (!def.otelName.startsWith('ai_provider.ratelimit'))
         expect(names, def.otelName).toContain(def.otelName);
     }
-    const resources = exported.flatMap((e) =>
+    const resources = exported().flatMap((e) =>
       (
         (e.body.resourceMetrics ?? e.body.resourceSpans) as { resource: { attributes: OtlpAttribute[] } }[]
       ).map((r) => r.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue),

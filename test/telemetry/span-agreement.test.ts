@@ -10,6 +10,8 @@ import { configureRegistry } from '../../src/providers/global-registry.js';
 import type { ProviderRegistry } from '../../src/providers/registry.js';
 import { ATTR } from '../../src/telemetry/metric-names.js';
 import { httpInstrumentationConfig } from '../../src/telemetry/tracing/http-hooks.js';
+import { ProviderSpanProcessor } from '../../src/telemetry/tracing/provider-span-processor.js';
+import { addSpanProcessor } from '../../src/telemetry/tracing/tracer-provider-processors.js';
 import { undiciInstrumentationConfig } from '../../src/telemetry/tracing/undici-hooks.js';
 
 /**
@@ -34,6 +36,8 @@ beforeAll(async () => {
     server: false,
   });
   installInterception();
+  // As the plugin does with a service's TracerProvider built elsewhere (an SDK 2.x one here).
+  expect(addSpanProcessor(tracerProvider, new ProviderSpanProcessor(registry))).toBe(true);
   instrumentations = [
     new UndiciInstrumentation(undiciInstrumentationConfig(registry, { providersOnly: true })),
     new HttpInstrumentation(httpInstrumentationConfig(registry, { providersOnly: true })),

@@ -4,14 +4,19 @@ import { describeError, log } from '../../common/log.js';
 import { type Env, optionalPositiveNumber, tracesExporters } from '../otel-env.js';
 import { otelSdkTrace } from '../otel-packages.js';
 import { otlpSpanExporter } from '../otlp-exporters.js';
+import type { SpanProcessorLike } from './provider-span-processor.js';
 
 /**
  * A TracerProvider of our own, never registered globally, with the span processors
  * `OTEL_TRACES_EXPORTER` asks for: a batch processor for OTLP (`OTEL_BSP_*`), a simple one for the
- * console, as the SDK builds them; the sampler from `OTEL_TRACES_SAMPLER`. Undefined when no export
- * is asked for, or none could be built.
+ * console, as the SDK builds them, after `first` (the provider attributes, before any export); the
+ * sampler from `OTEL_TRACES_SAMPLER`. Undefined when no export is asked for, or none could be built.
  */
-export function createPrivateTracerProvider(env: Env, resource: () => Resource): TracerProvider | undefined {
+export function createPrivateTracerProvider(
+  env: Env,
+  resource: () => Resource,
+  first: SpanProcessorLike,
+): TracerProvider | undefined {
   const names = tracesExporters(env);
   if (names.length === 0) return undefined;
   const sdk = otelSdkTrace();
@@ -36,7 +41,8 @@ export function createPrivateTracerProvider(env: Env, resource: () => Resource):
   if (spanProcessors.length === 0) return undefined;
   return new sdk.TracerProvider({
     resource: resource(),
-    spanProcessors,
+    // The SDK calls the processor's onStart and onEnd with its own spans, which have all it reads.
+    spanProcessors: [first as unknown as SpanProcessor, ...spanProcessors],
     sampler: samplerFromEnv(env),
     spanLimits: spanLimitsFromEnv(env),
   });

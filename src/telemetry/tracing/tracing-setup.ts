@@ -7,6 +7,8 @@ import { otelApi } from '../otel-packages.js';
 import { enableInstrumentations, type PluginInstrumentations } from './instrumentations.js';
 import { setPluginTracerProvider } from './plugin-tracer.js';
 import { createPrivateTracerProvider } from './private-tracer-provider.js';
+import { ProviderSpanProcessor } from './provider-span-processor.js';
+import { addSpanProcessor } from './tracer-provider-processors.js';
 
 /**
  * Where the plugin's spans go: the service's global TracerProvider, a private one, or nowhere
@@ -20,19 +22,22 @@ export class PluginTracing {
   private privateProvider: TracerProvider | undefined;
   private instrumentations: PluginInstrumentations | undefined;
   private usingGlobal = false;
+  /** Provider attributes and outcomes on every HTTP client span to a provider, whoever makes it. */
+  private readonly processor: ProviderSpanProcessor;
 
   constructor(
     private readonly registry: ProviderRegistry,
     env: Env,
     resource: () => Resource,
   ) {
+    this.processor = new ProviderSpanProcessor(registry);
     if (hasGlobalTracerProvider()) {
       this.adoptGlobal();
       return;
     }
     // Never `register()`ed: no global provider, context manager or propagator of ours, so a service's
     // later sdk-node registers its own. The cost: our spans have no parent from the service's context.
-    this.privateProvider = createPrivateTracerProvider(env, resource);
+    this.privateProvider = createPrivateTracerProvider(env, resource, this.processor);
     if (this.privateProvider === undefined) return;
     setPluginTracerProvider(this.privateProvider);
     this.instrumentations = enableInstrumentations(registry, this.privateProvider);
@@ -51,6 +56,7 @@ export class PluginTracing {
     this.usingGlobal = true;
     setPluginTracerProvider(undefined);
     const global = otelApi().trace.getTracerProvider();
+    addSpanProcessor(global, this.processor);
     if (this.instrumentations === undefined)
       this.instrumentations = enableInstrumentations(this.registry, global);
     else {

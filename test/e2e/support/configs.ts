@@ -6,9 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { RECORD } from '../../../scripts/observability/alerts/recording-rules.js';
-import { ALERTMANAGER_EXAMPLE_PATH, ruleFilePath } from '../../../scripts/observability/render.js';
-import { ROOT } from '../../dashboards/load.js';
+import { recordNames } from '../../../src/mixin/alerts/recording-rules.js';
+import { DEFAULT_THRESHOLDS } from '../../../src/mixin/config/thresholds.js';
+import type { PrometheusNaming } from '../../../src/telemetry/metric-names.js';
+import { ROOT } from '../../mixin/dashboards/load.js';
+import { ALERTMANAGER_EXAMPLE_PATH, ruleFilePath } from '../../mixin/defaults.js';
+
+const RECORD = recordNames(DEFAULT_THRESHOLDS);
 
 export const JOB = 'provider-health-e2e';
 export const SCRAPE_INTERVAL = '1s';
@@ -45,13 +49,13 @@ export interface RuleFile {
   groups: { name: string; rules: Rule[] }[];
 }
 
-export function committedRules(): RuleFile {
-  return parse(readFileSync(join(ROOT, ruleFilePath('builtin')), 'utf8')) as RuleFile;
+export function committedRules(naming: PrometheusNaming = 'builtin'): RuleFile {
+  return parse(readFileSync(join(ROOT, ruleFilePath(naming)), 'utf8')) as RuleFile;
 }
 
 /** The committed rules with only the rewrites listed in README.md; names, labels, annotations kept. */
-export function testRules(): string {
-  const file = committedRules();
+export function testRules(naming: PrometheusNaming): string {
+  const file = committedRules(naming);
   const shortened = new Set<string>();
   let baselineRewritten = false;
   for (const rule of file.groups.flatMap((group) => group.rules)) {
@@ -75,6 +79,7 @@ export function testRules(): string {
 export interface PrometheusConfigInput {
   rulesPath: string;
   alertmanager: string;
+  /** Scrape targets; none when the data arrives by remote write. */
   targets: readonly string[];
 }
 
@@ -88,7 +93,10 @@ export function prometheusConfig(input: PrometheusConfigInput): string {
     },
     rule_files: [input.rulesPath],
     alerting: { alertmanagers: [{ static_configs: [{ targets: [input.alertmanager] }] }] },
-    scrape_configs: [{ job_name: JOB, static_configs: [{ targets: [...input.targets] }] }],
+    scrape_configs:
+      input.targets.length === 0
+        ? []
+        : [{ job_name: JOB, static_configs: [{ targets: [...input.targets] }] }],
   });
 }
 

@@ -1,14 +1,18 @@
 /**
- * Every query of the committed dashboards (built-in naming; the OTLP variant needs an OTLP
- * receiver, out of scope here), with Grafana's variables replaced as Grafana would for one
- * selected job, instance and provider.
+ * Every query of the committed dashboards, with Grafana's variables replaced as Grafana would
+ * for one selected job, instance and provider.
  */
-import { dataPanels, loadDashboard, type VariableJson } from '../../dashboards/load.js';
+import type { PrometheusNaming } from '../../../src/telemetry/metric-names.js';
+import { dataPanels, loadDashboard, type VariableJson } from '../../mixin/dashboards/load.js';
 
-export const BUILTIN_DASHBOARDS = [
-  'dashboards/provider-health-overview.json',
-  'dashboards/provider-health-provider.json',
-] as const;
+/** The overview and the provider drill-down of one naming variant, as committed. */
+export function dashboardsOf(naming: PrometheusNaming): [overview: string, provider: string] {
+  const suffix = naming === 'builtin' ? '' : `-${naming}`;
+  return [
+    `dashboards/provider-health-overview${suffix}.json`,
+    `dashboards/provider-health-provider${suffix}.json`,
+  ];
+}
 
 /** What a user picked in the dashboard's variable drop-downs. */
 export interface Selection {
@@ -41,6 +45,8 @@ export const INSTANCE_ALL_TARGETS: Readonly<Record<string, string>> = {
 const RATE_INTERVAL = '10s';
 // The dashboard's time range: longer than the whole run, so "in range" counts all of it.
 const RANGE = '5m';
+// Grafana's step for a 5m range: the scrape and evaluation interval of the run.
+const INTERVAL = '1s';
 /** Grafana's instance variable value for "All" (its `allValue`). */
 const ALL = '.*';
 
@@ -67,6 +73,7 @@ export function substitute(expr: string, selection: Selection, instanceAll = fal
   const result = expr
     .replaceAll('$__rate_interval', RATE_INTERVAL)
     .replaceAll('$__range', RANGE)
+    .replaceAll('$__interval', INTERVAL)
     .replace(/\$service\b/g, grafanaRegex(selection.service))
     .replace(/\$job\b/g, grafanaRegex(selection.job))
     .replace(/\$instance\b/g, instanceAll ? ALL : grafanaRegex(selection.instance))
@@ -95,8 +102,14 @@ export function variableQueries(path: string, selection: Selection): VariableQue
 }
 
 /** One panel target by title and refId, with the selection substituted: for checks of its values. */
-export function panelExpr(path: string, title: string, refId: string, selection: Selection): string {
+export function panelExpr(
+  path: string,
+  title: string,
+  refId: string,
+  selection: Selection,
+  instanceAll = false,
+): string {
   const query = panelQueries(path).find((q) => q.key === `${title}/${refId}`);
   if (query === undefined) throw new Error(`${path} has no panel "${title}" with target ${refId}`);
-  return substitute(query.expr, selection);
+  return substitute(query.expr, selection, instanceAll);
 }

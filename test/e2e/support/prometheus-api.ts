@@ -25,6 +25,8 @@ export interface PrometheusApi {
   /** Values of `label` on the series `selector` matches, as Grafana's `label_values` reads them. */
   labelValues(label: string, selector: string): Promise<string[]>;
   activeAlerts(): Promise<{ labels: Record<string, string>; state: string }[]>;
+  /** Label sets of every series `selector` matches, over all stored time. */
+  series(selector: string): Promise<Record<string, string>[]>;
 }
 
 export function prometheusApi(url: string): PrometheusApi {
@@ -38,6 +40,8 @@ export function prometheusApi(url: string): PrometheusApi {
     },
     labelValues: (label, selector) =>
       api<string[]>(`${url}/api/v1/label/${label}/values?match[]=${encodeURIComponent(selector)}`),
+    series: (selector) =>
+      api<Record<string, string>[]>(`${url}/api/v1/series?match[]=${encodeURIComponent(selector)}`),
     async activeAlerts() {
       const data = await api<{ alerts: { labels: Record<string, string>; state: string }[] }>(
         `${url}/api/v1/alerts`,

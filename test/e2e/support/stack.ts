@@ -1,16 +1,25 @@
 /**
  * Starts the whole end-to-end stack on loopback, every port free and chosen at run time:
- * three fake providers, two instances of the service (the plugin preloaded, its Prometheus
- * exporter on), Alertmanager, Prometheus, and the webhook receiver. Everything started is
- * registered for `close()` at once, so a failure half-way still tears down what exists.
+ * three fake providers, two instances of the service (the plugin preloaded), Alertmanager,
+ * Prometheus, and the webhook receiver. Everything started is registered for `close()` at once,
+ * so a failure half-way still tears down what exists.
+ *
+ * Two ways for the plugin's metrics to reach Prometheus, as users run it:
+ * - `scrape`: its Prometheus exporter, scraped (the builtin names);
+ * - `otlp`: its OTLP exporter, pushing to a loopback receiver whose exports are translated by the
+ *   OTel -> Prometheus rules and remote-written to Prometheus (the otlp names; see README.md).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FakeProvider, startFakeProvider } from '../../../fake-provider/index.js';
-import { ROOT } from '../../dashboards/load.js';
+import type { PrometheusNaming } from '../../../src/telemetry/metric-names.js';
+import { ROOT } from '../../mixin/dashboards/load.js';
+import { type OtlpReceiver, startOtlpReceiver } from '../../support/otlp-receiver.js';
 import { requireBinary } from './binaries.js';
-import { alertmanagerConfig, prometheusConfig, testRules } from './configs.js';
+import { alertmanagerConfig, JOB, prometheusConfig, testRules } from './configs.js';
+import { OtlpForwarder } from './otlp-forwarder.js';
+import type { ExportMetricsServiceRequest } from './otlp-to-prometheus.js';
 import { ManagedProcess } from './process.js';
 import { type PrometheusApi, prometheusApi } from './prometheus-api.js';
 import { freePort, waitFor } from './wait.js';
@@ -18,6 +27,8 @@ import { startWebhookReceiver, type WebhookReceiver } from './webhook.js';
 
 export const RECOVERY_TIMEOUT = '2s';
 export const SERVICE_NAME = 'e2e-chat';
+/** service.namespace of the OTLP run: its job is `shop/e2e-chat`. */
+export const SERVICE_NAMESPACE = 'shop';
 const REQUEST_INTERVAL_MS = 100;
 const START_TIMEOUT_MS = 30_000;
 
@@ -42,8 +53,10 @@ const ANTHROPIC_OK = {
   },
 } as const;
 
+export type Transport = 'scrape' | 'otlp';
+
 export interface Service {
-  /** Prometheus' `instance` label of this service: its exporter's host:port. */
+  /** Prometheus' `instance` label: the exporter's host:port, or the OTLP service.instance.id. */
   readonly instance: string;
   /** The fake this instance calls as `openai`; each instance has its own. */
   readonly openai: FakeProvider;
@@ -51,7 +64,17 @@ export interface Service {
 }
 
 export class Stack {
+  /** The metric names each transport produces in Prometheus. */
+  readonly naming: PrometheusNaming;
+  /** The `job` label of the services' series. */
+  readonly job: string;
   private readonly cleanups: (() => Promise<void> | void)[] = [];
+  private otlp: { receiver: OtlpReceiver; forwarder: OtlpForwarder } | undefined;
+
+  constructor(readonly transport: Transport = 'scrape') {
+    this.naming = transport === 'scrape' ? 'builtin' : 'otlp';
+    this.job = transport === 'scrape' ? JOB : `${SERVICE_NAMESPACE}/${SERVICE_NAME}`;
+  }
   readonly processes: ManagedProcess[] = [];
   dir = '';
   /** `failing` is the instance whose OpenAI goes down; `healthy` keeps its circuit closed. */
@@ -72,6 +95,11 @@ export class Stack {
     const webhook = await startWebhookReceiver();
     this.cleanups.push(() => webhook.close());
     this.webhook = webhook;
+    if (this.transport === 'otlp') {
+      const receiver = await startOtlpReceiver();
+      this.cleanups.push(() => receiver.close());
+      this.otlp = { receiver, forwarder: new OtlpForwarder(receiver) };
+    }
 
     const [failing, healthy] = await Promise.all([
       this.service('a', anthropic),
@@ -91,27 +119,40 @@ export class Stack {
 
     const promPort = await freePort();
     const prometheusYaml = prometheusConfig({
-      rulesPath: this.write('provider-health.rules.yaml', testRules()),
+      rulesPath: this.write('provider-health.rules.yaml', testRules(this.naming)),
       alertmanager: `127.0.0.1:${amPort}`,
-      targets: [failing.instance, healthy.instance],
+      targets: this.otlp ? [] : [failing.instance, healthy.instance],
     });
     const prom = this.spawn('prometheus', prometheusBin, [
       `--config.file=${this.write('prometheus.yaml', prometheusYaml)}`,
       `--storage.tsdb.path=${this.subdir('prometheus-data')}`,
       `--web.listen-address=127.0.0.1:${promPort}`,
+      ...(this.otlp ? ['--web.enable-remote-write-receiver'] : []),
     ]);
     await this.ready(prom, `http://127.0.0.1:${promPort}/-/ready`);
     const api = prometheusApi(`http://127.0.0.1:${promPort}`);
     this.prometheus = api;
+    const otlp = this.otlp;
+    if (otlp) otlp.forwarder.start(`${api.url}/api/v1/write`);
+    // Scraped: Prometheus' own `up`. Pushed: no `up` exists; the plugin's series for both replicas.
+    const arrived = otlp ? 'ai_provider_up_ratio' : 'up == 1';
+    const expected = otlp ? 4 : 2;
     await waitFor(
-      'both services scraped (up == 1)',
+      `both services' series in Prometheus (${arrived})`,
       async () => {
         prom.assertRunning();
-        const up = await api.query('up == 1');
-        return up.length === 2 ? up : undefined;
+        otlp?.forwarder.assertHealthy();
+        const series = await api.query(arrived);
+        return series.length === expected ? series : undefined;
       },
       START_TIMEOUT_MS,
     );
+  }
+
+  /** Throws if the OTLP path failed; a check for wait loops. */
+  assertHealthy(): void {
+    for (const p of this.processes) p.assertRunning();
+    this.otlp?.forwarder.assertHealthy();
   }
 
   /** Stops everything in reverse order of start; never throws, so every step runs. */
@@ -140,7 +181,7 @@ export class Stack {
     const openai = await this.fake('openai');
     openai.setDefault(OPENAI_OK);
     const port = await freePort();
-    const instance = `127.0.0.1:${port}`;
+    const instance = this.otlp ? `replica-${id}` : `127.0.0.1:${port}`;
     const host = (fake: FakeProvider): string => new URL(fake.url).host;
     const env: NodeJS.ProcessEnv = {};
     // Nothing from the runner's environment may configure the plugin or OpenTelemetry here.
@@ -155,25 +196,27 @@ export class Stack {
       // Active checks would add requests the scenario does not script.
       PROVIDER_HEALTH_CHECK_INTERVAL: 'off',
       OTEL_SERVICE_NAME: SERVICE_NAME,
-      OTEL_METRICS_EXPORTER: 'prometheus',
       OTEL_TRACES_EXPORTER: 'none',
-      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-      OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+      ...(this.otlp ? this.otlpEnv(this.otlp.receiver, instance) : this.scrapeEnv(port)),
       E2E_OPENAI_URL: openai.url,
       E2E_ANTHROPIC_URL: anthropic.url,
       E2E_INTERVAL_MS: String(REQUEST_INTERVAL_MS),
     });
-    // The plugin first, then tsx for the TypeScript service: the order a real service would use.
+    // Plain JavaScript, no loader: under Node 20 an `--import` that registers module hooks (tsx)
+    // runs the `--require` preload a second time in the hooks thread, and that idle copy of the
+    // plugin pushes its own zeros over OTLP under the same resource (README.md, "Findings").
     const child = this.spawn(
       `service-${id}`,
       process.execPath,
-      ['--require', 'provider-health/register', '--import', 'tsx', join(ROOT, 'test/e2e/service.ts')],
+      ['--require', 'provider-health/register', join(ROOT, 'test/e2e/service.mjs')],
       { cwd: ROOT, env },
     );
+    const otlp = this.otlp;
     await waitFor(
       `service ${id} exporting ai_provider_up for both providers`,
       async () => {
         child.assertRunning();
+        if (otlp) return upPointsFrom(otlp.receiver, instance) >= 2 ? true : undefined;
         const text = await (await fetch(`http://${instance}/metrics`)).text();
         const up = text.split('\n').filter((line) => line.startsWith('ai_provider_up{'));
         return up.length === 2 ? true : undefined;
@@ -181,6 +224,32 @@ export class Stack {
       START_TIMEOUT_MS,
     );
     return { instance, openai, process: child };
+  }
+
+  private scrapeEnv(port: number): NodeJS.ProcessEnv {
+    return {
+      OTEL_METRICS_EXPORTER: 'prometheus',
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+    };
+  }
+
+  private otlpEnv(receiver: OtlpReceiver, instance: string): NodeJS.ProcessEnv {
+    return {
+      OTEL_METRICS_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      // As often as the scrape run's scrapes: windows of seconds hold several samples.
+      OTEL_METRIC_EXPORT_INTERVAL: '1000',
+      // The plugin does not set service.instance.id itself yet: without it, replicas would share
+      // one `instance` ("") and their series would collide.
+      OTEL_RESOURCE_ATTRIBUTES: `service.namespace=${SERVICE_NAMESPACE},service.instance.id=${instance}`,
+    };
+  }
+
+  /** Every OTLP metrics export received so far (otlp transport). */
+  otlpExports(): readonly unknown[] {
+    return (this.otlp?.receiver.exports ?? []).filter((e) => e.path === '/v1/metrics').map((e) => e.body);
   }
 
   private spawn(
@@ -218,4 +287,20 @@ export class Stack {
     mkdirSync(path);
     return path;
   }
+}
+
+/** Data points of ai_provider.up in the exports from one service.instance.id. */
+function upPointsFrom(receiver: OtlpReceiver, instance: string): number {
+  const latest = new Map<string, number>();
+  for (const { path, body } of receiver.exports) {
+    if (path !== '/v1/metrics') continue;
+    for (const rm of (body as ExportMetricsServiceRequest).resourceMetrics) {
+      const id = rm.resource?.attributes?.find((a) => a.key === 'service.instance.id')?.value.stringValue;
+      if (id !== instance) continue;
+      for (const sm of rm.scopeMetrics)
+        for (const metric of sm.metrics)
+          if (metric.name === 'ai_provider.up') latest.set(instance, metric.gauge?.dataPoints.length ?? 0);
+    }
+  }
+  return latest.get(instance) ?? 0;
 }

@@ -26,7 +26,13 @@ function providerOf(clientName: string, target: Target): string {
   return target;
 }
 
-async function callOnce(clientName: string, target: Target, options: CallOptions, abortAfterMs?: number) {
+/** One call of one client; the client is invoked synchronously, before the first await. */
+export async function callOnce(
+  clientName: string,
+  target: Target,
+  options: CallOptions,
+  abortAfterMs?: number,
+) {
   const provider = providerOf(clientName, target);
   const run = client(clientName, target);
   const before = { rejected: rejectedOf(provider), total: totalOf(provider), sockets: socketsCreated };

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { EVENTUALLY } from '../../support/waits.js';
 import { assertBuilt, type ChildOptions, ChildSession } from './child-session.js';
-import { closeFakes, type Fakes, fakeEnv, sleep, startFakes } from './fakes.js';
+import { closeFakes, type Fakes, fakeEnv, startFakes } from './fakes.js';
 import type { CallResult, ProviderView } from './types.js';
 
 export interface Scenario {
@@ -10,7 +11,8 @@ export interface Scenario {
   view(name: string): Promise<ProviderView>;
   /** Five provider errors through fetch: the circuit opens (enforce) or would (observe). */
   trip(target: 'openai' | 'anthropic' | 'fal'): Promise<void>;
-  waitForState(name: string, wanted: string, withinMs: number): Promise<void>;
+  /** Waits for a state the circuit reaches on its own (its timer), up to the hang deadline. */
+  waitForState(name: string, wanted: string): Promise<void>;
 }
 
 /** One fake set and one child for a describe block; the child is reused by its tests. */
@@ -50,13 +52,8 @@ export function useScenario(options: Omit<ChildOptions, 'env'> & { env?: Record<
       ]);
       await scenario.child.call('call', { client: 'fetch', target, n: 5 });
     },
-    async waitForState(name, wanted, withinMs) {
-      const deadline = Date.now() + withinMs;
-      while ((await scenario.view(name)).state !== wanted) {
-        if (Date.now() > deadline) throw new Error(`${name} did not become ${wanted} within ${withinMs} ms`);
-        await sleep(25);
-      }
-    },
+    waitForState: (name, wanted) =>
+      vi.waitFor(async () => expect((await scenario.view(name)).state).toBe(wanted), EVENTUALLY),
   };
   return scenario;
 }
