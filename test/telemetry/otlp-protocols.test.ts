@@ -153,9 +153,8 @@ describe('OTLP export chosen by the standard variables', () => {
     }
     expect(receiver.scopes('metrics')).toContainEqual({ name: 'provider-health', version: VERSION });
     expect(receiver.scopes('traces')).toContainEqual({ name: 'provider-health', version: VERSION });
-    // Only the chosen exporter was loaded.
+    // Only the chosen exporter was loaded (the spans' at start-up; the metrics' later, at exit here).
     expect(run.report.loaded).toContain('@opentelemetry/exporter-trace-otlp-proto');
-    expect(run.report.loaded).toContain('@opentelemetry/exporter-metrics-otlp-proto');
     expect(run.report.loaded).not.toContain('@opentelemetry/exporter-trace-otlp-http');
     expect(run.report.loaded).not.toContain('@opentelemetry/exporter-prometheus');
     expect(run.report.loaded).not.toContain('@grpc/grpc-js');
@@ -251,7 +250,6 @@ describe('when telemetry is not wanted, or wanted elsewhere', () => {
   it('no OTEL_* at all: Prometheus only; no trace SDK, instrumentation or OTLP exporter is loaded', async () => {
     const run = await runApp({});
     expectBreakerWorked(run);
-    expect(run.report.loaded).toContain('@opentelemetry/exporter-prometheus');
     for (const name of run.report.loaded) expect(name).not.toMatch(/sdk-trace|instrumentation|otlp|grpc/);
     expect(receiver.exports).toEqual([]);
   }, 60_000);

@@ -2,7 +2,7 @@ import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { Resource } from '@opentelemetry/resources';
 import type { IMetricReader, MeterProvider, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { describeError, log } from '../../common/log.js';
-import { type Env, metricsExporters, positiveNumber } from '../otel-env.js';
+import { type Env, type MetricsExporterName, metricsExporters, positiveNumber } from '../otel-env.js';
 import { otelPrometheus, otelSdkMetrics } from '../otel-packages.js';
 import { otlpMetricExporter } from '../otlp-exporters.js';
 
@@ -26,8 +26,8 @@ export const DEFAULT_PROMETHEUS_PORT = 9464;
 export function createPrivateMeterProvider(
   env: Env,
   resource: () => Resource,
+  names: readonly MetricsExporterName[] = metricsExporters(env),
 ): PrivateMeterProvider | undefined {
-  const names = metricsExporters(env);
   if (names.length === 0) return undefined;
   const readers: IMetricReader[] = [];
   let prometheus: PrometheusExporter | undefined;
