@@ -94,7 +94,11 @@ export interface Backlogged {
  * Feeds this meter's histograms from the registry's `record` event, after the requests that
  * finished before the meter existed; returns the unsubscribe.
  */
-function attachHistograms(meter: Meter, registry: ProviderRegistry, backlog: readonly Backlogged[]): () => void {
+function attachHistograms(
+  meter: Meter,
+  registry: ProviderRegistry,
+  backlog: readonly Backlogged[],
+): () => void {
   const duration = histogram(meter, 'requestDuration');
   const ttfb = histogram(meter, 'timeToFirstByte');
   const record = (provider: Provider, request: Omit<Backlogged, 'provider'>): void => {
