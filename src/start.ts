@@ -133,7 +133,8 @@ function startServer(
         JSON.stringify({
           error: {
             code: 'metrics_not_here',
-            message: 'metrics are exported elsewhere (OTEL_METRICS_EXPORTER)',
+            message:
+              'no Prometheus exposition in this process: metrics go to the service’s own MeterProvider, or elsewhere (OTEL_METRICS_EXPORTER), or nowhere (OTEL_SDK_DISABLED)',
           },
         }),
       );

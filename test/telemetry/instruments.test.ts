@@ -116,7 +116,7 @@ describe('provider instruments', () => {
     ]);
 
     // Every instrument in the map is emitted, with exactly the map's unit and attribute keys; the
-    // fleet's only with a fleet (test/fleet/fleet-telemetry.test.ts).
+    // fleet's only with a fleet (test/fleet/replica-processes.test.ts scrapes it).
     for (const def of Object.values(METRICS)) {
       if (def === METRICS.fleetConnected) continue;
       const metric = metricNamed(all, def.otelName);

@@ -194,6 +194,8 @@ describe('a service with its own @opentelemetry/sdk-node', () => {
         OTEL_METRICS_EXPORTER: 'otlp',
         OTEL_TRACES_EXPORTER: 'otlp',
         OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+        // This receiver reads JSON; the default, http/protobuf, is covered in otlp-protocols.test.ts.
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
         OTEL_METRIC_EXPORT_INTERVAL: '300',
       },
       false,

@@ -7,6 +7,7 @@ import {
   DURATION_BUCKETS_SECONDS,
   type PrometheusNaming,
 } from '../../telemetry/metric-names.js';
+import { SCOPE_NAME, scopeVersion } from '../../telemetry/scope.js';
 import { L, metric } from '../promql.js';
 import type { Labels } from './test-targets.js';
 
@@ -23,10 +24,10 @@ export type Sample = number | undefined | typeof STALE;
 export type PerMinute = (minute: number) => Sample;
 
 /**
- * The instrumentation scope label every series of the plugin carries, scraped or from OTLP; the
- * rules must aggregate it away. (Its meter has no version, so there is no otel_scope_version.)
+ * The instrumentation scope labels every series of the plugin carries, scraped or from OTLP (its
+ * meter is named and versioned, src/telemetry/scope.ts); the rules must aggregate them away.
  */
-const SCOPE = { otel_scope_name: 'provider-health' } as const;
+const SCOPE = { otel_scope_name: SCOPE_NAME, otel_scope_version: scopeVersion() ?? '' } as const;
 
 export type CircuitState = (typeof CIRCUIT_STATE_VALUES)[number];
 
