@@ -1,3 +1,4 @@
+import { DEFAULT_BREAKER_OPTIONS } from '../breaker/breaker-options.js';
 import type { LogLevel } from '../common/log.js';
 import type { Outcome } from '../outcome/outcome.js';
 import type { BodyRule, OutcomeRules } from '../outcome/rules.js';
@@ -32,6 +33,17 @@ export interface ProviderOptions {
    * aborts whose reason says timeout, or after the trial timeout. @default { factor: 4, min: '1s' }
    */
   abortTimeout?: { factor?: number; min?: DurationInput } | false;
+  /**
+   * The slow-call rule (resilience4j's), off unless set: a call slower than this is slow (time to
+   * the response headers; the whole duration when none came), and `slowCallRate` of the last
+   * `slowCallMinCalls` calls slow opens the circuit. A duration, or `{ factor, min }`: slower than
+   * `factor` times this hour's baseline p95 time to first byte, and than `min`.
+   */
+  slowCallDuration?: DurationInput | { factor: number; min: DurationInput };
+  /** Share of the last `slowCallMinCalls` calls that must be slow to open. @default 0.5 */
+  slowCallRate?: number;
+  /** Calls the slow-call rate is judged over. @default 20 */
+  slowCallMinCalls?: number;
   /**
    * Classification rules that win over the built-in ones for this provider:
    * `{ status: { 404: 'provider_error' }, body: [{ contains: 'capacity', outcome: 'provider_error' }], errorCodes: { EAI_AGAIN: 'timeout' } }`.
@@ -92,6 +104,21 @@ export interface ResolvedProviderOptions {
   healthCheckUrl: string | false;
   rules: OutcomeRules;
   abortTimeout: AbortTimeoutRule | false;
+  slowCall: SlowCallRule | false;
+}
+
+/** Slower than `factor` times this hour's baseline, and never below `minMs`. */
+export interface RelativeThreshold {
+  factor: number;
+  minMs: number;
+}
+
+/** `providers.<name>.slowCallDuration` and its companions, resolved. */
+export interface SlowCallRule {
+  /** Milliseconds, or relative to the provider's baseline p95 time to first byte. */
+  duration: number | RelativeThreshold;
+  rate: number;
+  minCalls: number;
 }
 
 /** See `ProviderOptions.abortTimeout`. */
@@ -99,6 +126,9 @@ export interface AbortTimeoutRule {
   factor: number;
   minMs: number;
 }
+
+export const DEFAULT_SLOW_CALL_RATE = DEFAULT_BREAKER_OPTIONS.slowCallRate;
+export const DEFAULT_SLOW_CALL_MIN_CALLS = DEFAULT_BREAKER_OPTIONS.slowCallMinCalls;
 
 export const DEFAULT_ABORT_TIMEOUT: Readonly<AbortTimeoutRule> = Object.freeze({ factor: 4, minMs: 1_000 });
 

@@ -24,6 +24,7 @@ export const L = {
   circuitState: prometheusLabel(ATTR.circuitState),
   circuitFrom: prometheusLabel(ATTR.circuitFrom),
   circuitTo: prometheusLabel(ATTR.circuitTo),
+  circuitReason: prometheusLabel(ATTR.circuitReason),
   healthStatus: prometheusLabel(ATTR.healthStatus),
   ratelimitKind: prometheusLabel(ATTR.ratelimitKind),
 } as const;

@@ -2,7 +2,7 @@ import type { BreakerOptions } from '../breaker/breaker-options.js';
 import { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import type { Admission, CircuitState, TransitionEvent } from '../breaker/circuit-state.js';
 import { type Clock, systemClock } from '../common/clock.js';
-import type { AbortTimeoutRule } from '../config/options.js';
+import type { AbortTimeoutRule, SlowCallRule } from '../config/options.js';
 import {
   buildHealthMetrics,
   type HealthMetrics,
@@ -33,6 +33,8 @@ export interface ProviderConfig {
   /** When an abort before any response header is a timeout (`providers.<name>.abortTimeout`). */
   abortTimeout: AbortTimeoutRule | false;
   breaker: BreakerOptions;
+  /** The slow-call rule (`providers.<name>.slowCallDuration`); a relative one follows the baseline. */
+  slowCall: SlowCallRule | false;
   tripOn: readonly Outcome[];
   thresholds: HealthThresholds;
   statsWindowMs: number;
@@ -108,10 +110,10 @@ export class Provider {
     const now = request.endedAt;
     const failed = ((this.tripMask >> index) & 1) === 1;
     this.stats.record(index, failed, request);
-    if (index === SUCCESS) this.breaker.onSuccess(request.admission);
+    if (index === SUCCESS) this.breaker.onSuccess(request.admission, request);
     else if (failed) {
       const wait = index === RATE_LIMITED ? (request.retryAfterMs ?? 0) : 0;
-      this.breaker.onFailure(request.admission, request.reason ?? request.outcome, wait);
+      this.breaker.onFailure(request.admission, request.reason ?? request.outcome, wait, request);
     }
     // Neither success nor failure (a 400, a cancel, a rejection further down an execute() call):
     // a trial that ends so must still give back its slot.

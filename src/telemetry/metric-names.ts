@@ -12,6 +12,8 @@ export const ATTR = {
   circuitState: 'ai_provider.circuit.state',
   circuitFrom: 'ai_provider.circuit.from',
   circuitTo: 'ai_provider.circuit.to',
+  /** Why: `failure_threshold`, `slow_call_rate`, `recovery_timeout`, … (a dozen values, fixed). */
+  circuitReason: 'ai_provider.circuit.reason',
   healthStatus: 'ai_provider.health.status',
   /** `requests` or `tokens`: which budget an `x-ratelimit-*` header pair describes. */
   ratelimitKind: 'ai_provider.ratelimit.kind',
@@ -65,8 +67,8 @@ export const METRICS = {
     otelName: 'ai_provider.circuit.transitions',
     kind: 'counter',
     unit: '{transition}',
-    description: 'Circuit breaker state transitions.',
-    attributes: [ATTR.provider, ATTR.circuitFrom, ATTR.circuitTo],
+    description: 'Circuit breaker state transitions, by from, to and reason.',
+    attributes: [ATTR.provider, ATTR.circuitFrom, ATTR.circuitTo, ATTR.circuitReason],
   },
   health: {
     otelName: 'ai_provider.health',

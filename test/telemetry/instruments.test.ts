@@ -89,16 +89,25 @@ describe('provider instruments', () => {
       isMonotonic: true,
     });
     // Every possible transition is reported from the start, at 0, so increase() sees the first trip.
-    const transition = (from: string, to: string, value: number) => ({
-      attributes: { [ATTR.provider]: 'openai', [ATTR.circuitFrom]: from, [ATTR.circuitTo]: to },
+    const transition = (from: string, to: string, reason: string, value: number) => ({
+      attributes: {
+        [ATTR.provider]: 'openai',
+        [ATTR.circuitFrom]: from,
+        [ATTR.circuitTo]: to,
+        [ATTR.circuitReason]: reason,
+      },
       value,
     });
     expect(points(all, METRICS.circuitTransitions.otelName)).toEqual([
-      transition('closed', 'open', 1),
-      transition('open', 'half_open', 0),
-      transition('half_open', 'closed', 0),
-      transition('half_open', 'open', 0),
-      transition('open', 'closed', 0),
+      transition('closed', 'open', 'failure_threshold', 1),
+      transition('closed', 'open', 'slow_call_rate', 0),
+      transition('open', 'half_open', 'recovery_timeout', 0),
+      transition('open', 'half_open', 'health_check', 0),
+      transition('half_open', 'closed', 'success_threshold', 0),
+      transition('half_open', 'open', 'half_open_failure', 0),
+      transition('half_open', 'open', 'half_open_slow_call', 0),
+      transition('half_open', 'open', 'trial_timeout', 0),
+      transition('open', 'closed', 'manual_reset', 0),
     ]);
     expect(points(all, METRICS.health.otelName)).toEqual([
       { attributes: { [ATTR.provider]: 'openai', [ATTR.healthStatus]: 'available' }, value: 0 },

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { CircuitState } from '../../breaker/circuit-state.js';
+import type { CircuitState, TransitionReason } from '../../breaker/circuit-state.js';
 import type { HealthStatus } from '../../health/health-status.js';
 import { OUTCOME_INDEX, OUTCOMES, type Outcome } from '../../outcome/outcome.js';
 import type { Provider } from '../../providers/provider.js';
@@ -52,14 +52,15 @@ export class ProviderAttributes {
     return attributes;
   }
 
-  transition(from: CircuitState, to: CircuitState): Attributes {
-    const key = `${from}>${to}`;
+  transition(from: CircuitState, to: CircuitState, reason: TransitionReason): Attributes {
+    const key = `${from}>${to}>${reason}`;
     let attributes = this.transitions.get(key);
     if (attributes === undefined) {
       attributes = Object.freeze({
         [ATTR.provider]: this.name,
         [ATTR.circuitFrom]: from,
         [ATTR.circuitTo]: to,
+        [ATTR.circuitReason]: reason,
       });
       this.transitions.set(key, attributes);
     }

@@ -79,7 +79,7 @@ export function observeTransitions(registry: ProviderRegistry, counts: Transitio
     eachActive(registry, (provider) => {
       const attributes = attributesOf(provider);
       for (const entry of counts.forProvider(provider.name))
-        result.observe(entry.count, attributes.transition(entry.from, entry.to));
+        result.observe(entry.count, attributes.transition(entry.from, entry.to, entry.reason));
     });
   };
 }
