@@ -1,5 +1,6 @@
 import { DEFAULT_BREAKER_OPTIONS } from '../breaker/breaker-options.js';
 import type { LogLevel } from '../common/log.js';
+import type { RelativeThreshold } from '../health/baseline.js';
 import type { Outcome } from '../outcome/outcome.js';
 import type { BodyRule, OutcomeRules } from '../outcome/rules.js';
 
@@ -89,6 +90,16 @@ export interface ProviderHealthOptions {
   degradedLatency?: DurationInput;
   /** Sliding window for "recent" stats. @default '5m' */
   statsWindow?: DurationInput;
+  /**
+   * Degraded while the recent p95 time to first byte is above `factor` times this hour's
+   * baseline and above `min` (an alternative to the fixed `degradedLatency`), or `false`.
+   * @default false
+   */
+  degradedLatencyBaseline?: { factor: number; min: DurationInput } | false;
+  /** The early warning: degraded (reason `trend`) while failures or latency trend up against the baseline. @default true */
+  trendDetection?: boolean;
+  /** Directory where each provider's learned baseline is kept between restarts; none: kept in memory only. */
+  baselineDir?: string;
   /** The plugin's own log lines on stderr. @default 'info' */
   logLevel?: LogLevel;
 }
@@ -107,11 +118,7 @@ export interface ResolvedProviderOptions {
   slowCall: SlowCallRule | false;
 }
 
-/** Slower than `factor` times this hour's baseline, and never below `minMs`. */
-export interface RelativeThreshold {
-  factor: number;
-  minMs: number;
-}
+export type { RelativeThreshold } from '../health/baseline.js';
 
 /** `providers.<name>.slowCallDuration` and its companions, resolved. */
 export interface SlowCallRule {
@@ -156,5 +163,8 @@ export interface ResolvedOptions {
   degradedFailureRate: number;
   degradedLatencyMs: number;
   statsWindowMs: number;
+  degradedLatencyBaseline: RelativeThreshold | false;
+  trendDetection: boolean;
+  baselineDir: string | undefined;
   logLevel: LogLevel;
 }

@@ -25,6 +25,26 @@ export class TimeSlots {
     this.slotMs = Math.max(1, windowMs / SLOTS);
   }
 
+  /** Length of one slot, ms: a tenth of the window. */
+  get slotLengthMs(): number {
+    return this.slotMs;
+  }
+
+  /** The newest period seen (`floor(time / slotLengthMs)`); -Infinity before the first sample or after `clear()`. */
+  get headEpoch(): number {
+    return this.head;
+  }
+
+  /** The period a slot now holds, or -Infinity when it holds none. */
+  epochOf(slot: number): number {
+    return this.epochs[slot] as number;
+  }
+
+  /** The slot a period maps to (whether or not it still holds that period). */
+  static slotOfEpoch(epoch: number): number {
+    return ((epoch % SLOTS) + SLOTS) % SLOTS;
+  }
+
   onExpire(listener: (slot: number) => void): void {
     this.expireListeners.push(listener);
   }

@@ -48,5 +48,9 @@ export function buildProviderConfig(
       minRequests: MIN_REQUESTS_FOR_RATE,
     },
     statsWindowMs: options.statsWindowMs,
+    earlyWarning: {
+      trend: options.trendDetection,
+      latencyBaseline: options.degradedLatencyBaseline,
+    },
   };
 }

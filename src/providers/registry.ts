@@ -6,7 +6,9 @@ import { type Clock, systemClock } from '../common/clock.js';
 import { compileHostPattern } from '../common/host-pattern.js';
 import { PROVIDER_NAME_PATTERN } from '../common/provider-name.js';
 import type { Mode, RejectWith, ResolvedOptions } from '../config/options.js';
+import type { BaselineStore } from '../health/baseline-data.js';
 import type { HealthReport, HealthStatus } from '../health/health-status.js';
+import { BaselinePersistence } from './baseline-persistence.js';
 import { CATALOG, type CatalogEntry } from './catalog.js';
 import { HostMatcher } from './host-matcher.js';
 import { Provider } from './provider.js';
@@ -45,6 +47,7 @@ export class ProviderRegistry {
   private readonly hosts = new HostMatcher<Provider>();
   private readonly probes = new Map<string, HealthProbe>();
   private readonly checks: HealthCheckScheduler;
+  private persistence: BaselinePersistence | undefined;
 
   readonly options: ResolvedOptions;
 
@@ -161,9 +164,30 @@ export class ProviderRegistry {
    * code already called getRegistry()): status and transition callbacks, and custom probes.
    */
   adoptFrom(previous: ProviderRegistry): void {
-    this.events.adoptFrom(previous.events, ['status', 'transition']);
+    this.events.adoptFrom(previous.events, ['status', 'transition', 'trend']);
     for (const [callback, listener] of previous.statusCallbacks) this.statusCallbacks.set(callback, listener);
     for (const [name, probe] of previous.probes) this.setHealthProbe(name, probe);
+  }
+
+  /**
+   * Keeps every provider's learned baseline in `store` across restarts (a directory of files,
+   * `baselineDir`; a fleet's shared store later): loaded now and for providers created later,
+   * saved when they learn and at exit. Returns the stop function.
+   */
+  persistBaselines(store: BaselineStore): () => void {
+    this.persistence?.stop();
+    const persistence = new BaselinePersistence(store, () => this.providers.values(), this.clock);
+    this.persistence = persistence;
+    persistence.start();
+    return () => {
+      persistence.stop();
+      if (this.persistence === persistence) this.persistence = undefined;
+    };
+  }
+
+  /** The store baselines are kept in, if any. */
+  get baselinePersistence(): BaselinePersistence | undefined {
+    return this.persistence;
   }
 
   /** Registers the active health check for a provider, replacing the built-in one. */
@@ -209,6 +233,7 @@ export class ProviderRegistry {
     const provider = new Provider(config, this.events, this.clock);
     this.providers.set(name, provider);
     for (const pattern of config.hosts) this.hosts.add(compileHostPattern(pattern), provider);
+    this.persistence?.adopt(provider);
     return provider;
   }
 }
