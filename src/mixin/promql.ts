@@ -27,6 +27,7 @@ export const L = {
   circuitReason: prometheusLabel(ATTR.circuitReason),
   healthStatus: prometheusLabel(ATTR.healthStatus),
   ratelimitKind: prometheusLabel(ATTR.ratelimitKind),
+  trendSignal: prometheusLabel(ATTR.trendSignal),
 } as const;
 
 /** Regex alternation of label values, anchored by PromQL itself. */

@@ -2,9 +2,13 @@ import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
 import { DataPointType, type HistogramMetricData, MeterProvider } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { REJECTED } from '../../src/breaker/circuit-state.js';
+import { resolveOptions } from '../../src/config/resolve.js';
 import { headersFromRecord } from '../../src/outcome/headers.js';
+import { ProviderRegistry } from '../../src/providers/registry.js';
 import { ATTR, DURATION_BUCKETS_SECONDS, METRICS } from '../../src/telemetry/metric-names.js';
 import { createProviderInstruments } from '../../src/telemetry/metrics/instruments.js';
+import { steady } from '../health/traffic.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { CollectingReader, makeRegistry, metricNamed } from './support.js';
 
 function setup() {
@@ -131,6 +135,28 @@ describe('provider instruments', () => {
       for (const point of metric.dataPoints)
         for (const key of Object.keys(point.attributes)) expect(def.attributes, def.otelName).toContain(key);
     }
+  });
+
+  it('reports the early warning per signal: 1 on the signal trending up, 0 on the other', async () => {
+    const clock = new ManualClock();
+    const registry = new ProviderRegistry(resolveOptions({}, {}), clock);
+    const reader = new CollectingReader();
+    createProviderInstruments(new MeterProvider({ readers: [reader] }).getMeter('provider-health'), registry);
+    const openai = registry.getOrCreateProvider('openai');
+    steady(openai, clock, { seconds: 3_600 });
+    const warning = (signal: string, value: number) => ({
+      attributes: { [ATTR.provider]: 'openai', [ATTR.trendSignal]: signal },
+      value,
+    });
+    expect(points(await reader.metrics(), METRICS.degrading.otelName)).toEqual([
+      warning('failure_rate', 0),
+      warning('latency', 0),
+    ]);
+    steady(openai, clock, { seconds: 3 * 60, ttfbMs: 1_000 });
+    expect(points(await reader.metrics(), METRICS.degrading.otelName)).toEqual([
+      warning('failure_rate', 0),
+      warning('latency', 1),
+    ]);
   });
 
   it('reports only active providers, and a closed healthy one as up', async () => {

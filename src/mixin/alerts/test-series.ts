@@ -195,3 +195,20 @@ export function ttfbHistogram(
     ),
   );
 }
+
+/** `ai_provider_degrading` of one breaker and signal: 1 while its early warning is up. */
+export function degrading(
+  naming: PrometheusNaming,
+  target: Target,
+  provider: string,
+  signal: string,
+  fn: PerMinute,
+  minutes: number,
+): InputSeries {
+  return raw(
+    metric('degrading', naming),
+    { ...target, ...SCOPE, [L.provider]: provider, [L.trendSignal]: signal },
+    fn,
+    minutes,
+  );
+}

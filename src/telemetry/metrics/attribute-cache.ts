@@ -1,9 +1,10 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { CircuitState, TransitionReason } from '../../breaker/circuit-state.js';
 import type { HealthStatus } from '../../health/health-status.js';
+import type { TrendSignal } from '../../health/trend-detector.js';
 import { OUTCOME_INDEX, OUTCOMES, type Outcome } from '../../outcome/outcome.js';
 import type { Provider } from '../../providers/provider.js';
-import { ATTR, CIRCUIT_STATE_VALUES, HEALTH_STATUS_VALUES } from '../metric-names.js';
+import { ATTR, CIRCUIT_STATE_VALUES, HEALTH_STATUS_VALUES, TREND_SIGNAL_VALUES } from '../metric-names.js';
 
 const REJECTED_INDEX = OUTCOME_INDEX.rejected;
 
@@ -17,6 +18,7 @@ export class ProviderAttributes {
   readonly byOutcome: readonly Attributes[];
   readonly circuitState: Readonly<Record<CircuitState, Attributes>>;
   readonly health: Readonly<Record<HealthStatus, Attributes>>;
+  readonly trendSignal: Readonly<Record<TrendSignal, Attributes>>;
   private readonly byStatusKey = new Map<number, Attributes>();
   private readonly transitions = new Map<string, Attributes>();
   private readonly ratelimit = new Map<string, Attributes>();
@@ -28,6 +30,7 @@ export class ProviderAttributes {
     );
     this.circuitState = oneHot(name, ATTR.circuitState, CIRCUIT_STATE_VALUES);
     this.health = oneHot(name, ATTR.healthStatus, HEALTH_STATUS_VALUES);
+    this.trendSignal = oneHot(name, ATTR.trendSignal, TREND_SIGNAL_VALUES);
   }
 
   outcome(outcome: Outcome): Attributes {

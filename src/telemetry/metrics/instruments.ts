@@ -6,6 +6,7 @@ import {
   guarded,
   type Observer,
   observeCircuitState,
+  observeDegrading,
   observeHealth,
   observeRatelimit,
   observeRequests,
@@ -40,6 +41,7 @@ export function createProviderInstruments(meter: Meter, registry: ProviderRegist
     circuitTransitions: observeTransitions(registry, transitions),
     health: observeHealth(registry),
     up: observeUp(registry),
+    degrading: observeDegrading(registry),
     ratelimitRemaining: observeRatelimit(registry, 'remaining'),
     ratelimitLimit: observeRatelimit(registry, 'limit'),
   };

@@ -2,7 +2,12 @@ import type { Attributes, ObservableResult } from '@opentelemetry/api';
 import { logOnce } from '../../common/log.js';
 import type { Provider } from '../../providers/provider.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
-import { CIRCUIT_STATE_VALUES, HEALTH_STATUS_VALUES, RATELIMIT_KIND_VALUES } from '../metric-names.js';
+import {
+  CIRCUIT_STATE_VALUES,
+  HEALTH_STATUS_VALUES,
+  RATELIMIT_KIND_VALUES,
+  TREND_SIGNAL_VALUES,
+} from '../metric-names.js';
 import { attributesOf } from './attribute-cache.js';
 import type { TransitionCounts } from './transition-counts.js';
 
@@ -70,6 +75,18 @@ export function observeUp(registry: ProviderRegistry): Observer {
   return (result) => {
     eachActive(registry, (provider) => {
       result.observe(provider.getHealthStatus() === 'available' ? 1 : 0, attributesOf(provider).provider);
+    });
+  };
+}
+
+/** The early warning, per signal: read after a health refresh, which samples the stats if due. */
+export function observeDegrading(registry: ProviderRegistry): Observer {
+  return (result) => {
+    eachActive(registry, (provider) => {
+      provider.getHealthReport();
+      const signals = provider.early.trend.signals();
+      const sets = attributesOf(provider).trendSignal;
+      for (const value of TREND_SIGNAL_VALUES) result.observe(signals.includes(value) ? 1 : 0, sets[value]);
     });
   };
 }
