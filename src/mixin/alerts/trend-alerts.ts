@@ -1,6 +1,5 @@
 /** The plugin's early warning: a provider trending towards an outage before its breaker opens. */
 import { TREND_SIGNAL_VALUES } from '../../telemetry/metric-names.js';
-import type { Mixin } from '../mixin.js';
 import { by, L, metric, sel } from '../promql.js';
 import type { AlertDefinition } from './alert.js';
 import { groupings } from './recording-rules.js';
