@@ -72,23 +72,18 @@ export class ProviderBaseline {
   /** Something changed since the last `snapshot()`: worth saving. */
   dirty = false;
 
-  /**
-   * One completed slot of the stats window. `learn` false (an incident in progress) still moves
-   * the hour on, but adds nothing to what is normal.
-   */
+  /** One slot of the stats window, learned as normal; the times are the slot's end. */
   observe(
     slot: SlotFigures,
     addTtfbs: (into: Float64Array) => void,
     monotonicNow: number,
     wallNow: number,
-    learn: boolean,
   ): void {
     const hour = hourNumber(wallNow);
     if (hour !== this.hour) {
       this.foldHour(Math.min(1, this.hourSeenMs / HOUR_MS));
       this.hour = hour;
     }
-    if (!learn) return;
     this.hourSeenMs += slot.lengthMs;
     this.hourCalls += slot.calls;
     this.hourFailed += slot.failed;

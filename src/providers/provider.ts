@@ -206,6 +206,7 @@ export class Provider {
 
   private onTransition(event: TransitionEvent): void {
     if (event.to === 'closed') this.stats.clearRecent();
+    this.early.circuitClosed = event.to === 'closed';
     this.events.emit('transition', event);
     // The breaker has taken over (or a closed circuit starts afresh): the early warning ends.
     if (this.early.trend.reset()) this.announceTrend();

@@ -1,6 +1,13 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { EXPECTED_TRANSITIONS, FAST_SPEED, SCENARIO, SCENARIO_SECONDS } from '../../demo/scenario.js';
+import {
+  EXPECTED_TRANSITIONS,
+  FAST_SPEED,
+  OPENAI_FAILS,
+  OPENAI_SLOWS,
+  SCENARIO,
+  SCENARIO_SECONDS,
+} from '../../demo/scenario.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -58,8 +65,9 @@ function inOrder(actual: readonly string[], expected: readonly string[]): boolea
 
 describe('the demo', () => {
   it('plays the fast scenario: every provider opens, tries, and closes again, as the timeline says', async () => {
-    // The scenario starts once the service runs (a few seconds on a busy machine): leave room for it.
-    const seconds = Math.ceil(SCENARIO_SECONDS / FAST_SPEED) + 8;
+    // The scenario starts once the service runs: its SDK imports under tsx take seconds, up to
+    // twenty on a saturated 2-core machine. Leave room for that.
+    const seconds = Math.ceil(SCENARIO_SECONDS / FAST_SPEED) + 20;
     const run = await runDemo(['--fast', '--duration', String(seconds)], (seconds + 30) * 1000);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/status page\s+http:\/\/127\.0\.0\.1:\d+\//);
@@ -78,6 +86,19 @@ describe('the demo', () => {
       expect(stepAt, provider).toBeGreaterThanOrEqual(0);
       expect(openAt, provider).toBeGreaterThan(stepAt);
     }
+    // OpenAI slows down: degraded by its baseline or its early warning, and chat (which prefers
+    // OpenAI) moves to Anthropic, all before OpenAI fails a single request.
+    const slows = run.stdout.indexOf(`scenario: ${OPENAI_SLOWS}`);
+    const fails = run.stdout.indexOf(`scenario: ${OPENAI_FAILS}`);
+    const degraded = run.stdout
+      .slice(slows)
+      .search(/status openai available -> degraded \(.*(baseline_latency|trend)/);
+    const moved = run.stdout.indexOf('chat now goes to anthropic', slows);
+    expect(slows, run.stdout).toBeGreaterThanOrEqual(0);
+    expect(degraded, run.stdout).toBeGreaterThanOrEqual(0);
+    expect(slows + degraded, run.stdout).toBeLessThan(fails);
+    expect(moved, run.stdout).toBeGreaterThan(slows + degraded);
+    expect(moved, run.stdout).toBeLessThan(fails);
   }, 120_000);
 
   it('rejects an unknown flag with a message naming it and the usage', async () => {

@@ -109,20 +109,32 @@ describe('relative thresholds', () => {
 });
 
 describe('the hour-of-week baseline', () => {
-  it('learns each hour when it ends, and uses it for that hour next week', () => {
+  it('learns each hour (a slot when it leaves the window), and uses it for that hour next week', () => {
     const { openai, clock } = setup();
     // The manual clock starts on Thursday 1970-01-01 00:16:40 UTC: play to 02:00 at 300 ms.
     steady(openai, clock, { seconds: (2 * 60 - 17) * 60, ttfbMs: 300 });
-    // Then a week later, at 01:30: hour 01:00-02:00 of Thursday was learned.
-    clock.advance(7 * 24 * 60 * MINUTE - 30 * MINUTE);
-    steady(openai, clock, { seconds: 5, ttfbMs: 300 });
+    // A week later, from 01:20 to 01:30: hour 01:00-02:00 of last Thursday is folded in once a
+    // slot of this week has left the window.
+    clock.advance(7 * 24 * 60 * MINUTE - 40 * MINUTE);
+    steady(openai, clock, { seconds: 10 * 60, ttfbMs: 300 });
     expect(openai.early.reference).toMatchObject({ source: 'hour_of_week', failureRate: 0 });
     const snapshot = openai.early.baseline.snapshot('openai', clock.wallNow());
     const learned = snapshot.hours.flatMap((entry, hour) => (entry === null ? [] : [hour]));
     // Thursday is day 3 of a Monday-based week: hours 72 (00:16-01:00, most of it) and 73.
     expect(learned).toEqual([72, 73]);
-    expect(snapshot.hours[73]?.[0]).toBeCloseTo(300, -1);
+    expect(snapshot.hours[73]?.[0]).toBeGreaterThan(291);
+    expect(snapshot.hours[73]?.[0]).toBeLessThan(309);
     expect(snapshot.hours[73]?.[2]).toBe(1);
     expect(snapshot.hours[72]?.[2]).toBeCloseTo(43 / 60, 1);
+  });
+
+  it('does not learn the onset of an incident: slots recorded before a warning came up stay out', () => {
+    const { openai, clock } = setup({ degradedLatencyBaseline: { factor: 2, min: '500ms' } });
+    steady(openai, clock, { seconds: 3_600, ttfbMs: 300 });
+    const before = openai.early.reference?.p95Ms ?? 0;
+    // Ten minutes at 2 s: the onset is in the window when the line is crossed, and never learned.
+    steady(openai, clock, { seconds: 10 * 60, ttfbMs: 2_000 });
+    expect(openai.getHealthReport().reasons).toEqual(['baseline_latency', 'trend']);
+    expect(openai.early.reference?.p95Ms).toBe(before);
   });
 });
