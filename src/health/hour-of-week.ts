@@ -7,9 +7,10 @@ export function hourNumber(wallMs: number): number {
 }
 
 /**
- * Hour of the week in UTC, Monday 00:00-01:00 being 0 (docs/design.md, "Baselines and early
- * warning"). UTC rather than local time: a provider's daily cycle follows its users worldwide,
- * not the service's time zone, and two replicas in different zones must agree on the slot.
+ * Hour of the week in UTC, Monday 00:00-01:00 being 0 (see docs/design.md,
+ * "Baselines and early warning"). UTC rather than local time: a provider's daily cycle follows
+ * its users worldwide, not the service's time zone, and two replicas in different zones must
+ * agree on the slot.
  */
 export function hourOfWeek(wallMs: number): number {
   // 1970-01-01 was a Thursday: the epoch's hour 0 is hour 72 of a Monday-based week.
