@@ -1,7 +1,7 @@
 /**
  * What issue 15 (slow calls, baselines, the early warning) adds to the success path of
- * admit() + recordRequest(), measured side by side in one process (docs/design.md, "Measuring
- * on these machines"): the code before it (BEFORE_SRC, the src/ of an older checkout, e.g. a
+ * admit() + recordRequest(), measured side by side in one process (see docs/design.md,
+ * "Measuring on these machines"): the code before it (BEFORE_SRC, the src/ of an older checkout, e.g. a
  * `git worktree add --detach /tmp/before <commit>` with node_modules linked), the code now with
  * its defaults (the early warning on), with the slow-call rule on, and with everything on
  * (relative slow-call rule, degradedLatencyBaseline); the defaults twice (a same-vs-same control:

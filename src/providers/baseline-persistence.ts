@@ -7,10 +7,11 @@ import type { Provider } from './provider.js';
 const SAVE_EVERY_MS = 5 * 60_000;
 
 /**
- * Keeps the registry's baselines in a store across restarts (docs/design.md, "Baselines and early
- * warning"): each provider's is loaded when it is created, saved on a timer when it learned
- * something, and saved once more at exit where the store can write synchronously. All of it runs
- * off the request path: loads and timed saves are asynchronous and the timer is unref'd.
+ * Keeps the registry's baselines in a store across restarts (see docs/design.md,
+ * "Baselines and early warning"): each provider's is loaded when it is created, saved on a timer
+ * when it learned something, and saved once more at exit where the store can write synchronously.
+ * All of it runs off the request path: loads and timed saves are asynchronous and the timer is
+ * unref'd.
  */
 export class BaselinePersistence {
   private timer: unknown;
