@@ -181,6 +181,11 @@ export class CircuitBreaker {
       if (this.slowCalls !== undefined && call !== undefined) this.countCall(call);
       return;
     }
+    // Out of line, like admitSlow(): the closed path stays small enough to be inlined.
+    this.trialSuccess(admission, call);
+  }
+
+  private trialSuccess(admission: Admission, call: CallTiming | undefined): void {
     const now = this.clock.now();
     this.advance(now);
     if (this.code !== HALF_OPEN || !this.settleTrial(admission)) return;

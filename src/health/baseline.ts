@@ -51,10 +51,8 @@ const MIN_RECENT_CALLS = 50;
  * It is fed one completed slot of the stats window at a time, never per request.
  */
 export class ProviderBaseline {
-  private readonly p95Ms = new Float64Array(HOURS_PER_WEEK);
-  private readonly failureRate = new Float64Array(HOURS_PER_WEEK);
-  private readonly weight = new Float64Array(HOURS_PER_WEEK);
-  private readonly updatedAt = new Float64Array(HOURS_PER_WEEK);
+  // Allocated when the first hour is learned or restored: most catalog providers never see traffic.
+  private hours: HourTable | undefined;
   // The hour being accumulated (hours since the epoch), and what it has seen so far.
   private hour = Number.NaN;
   private hourBins: Float64Array | undefined;
@@ -117,10 +115,11 @@ export class ProviderBaseline {
   reference(wallNow: number): BaselineReference | undefined {
     const hour = hourNumber(wallNow);
     const h = hourOfWeek(wallNow);
-    if (this.weightAt(h, hour) >= MIN_HOUR_WEIGHT) {
+    const hours = this.hours;
+    if (hours !== undefined && this.weightAt(hours, h, hour) >= MIN_HOUR_WEIGHT) {
       return {
-        p95Ms: this.p95Ms[h] as number,
-        failureRate: this.failureRate[h] as number,
+        p95Ms: hours.p95Ms[h] as number,
+        failureRate: hours.failureRate[h] as number,
         source: 'hour_of_week',
       };
     }
@@ -134,16 +133,17 @@ export class ProviderBaseline {
   /** The persisted form; clears `dirty`. */
   snapshot(provider: string, wallNow: number): BaselineData {
     this.dirty = false;
+    const table = this.hours;
     const hours: Array<BaselineHour | null> = [];
     for (let h = 0; h < HOURS_PER_WEEK; h++) {
-      const weight = this.weight[h] as number;
+      const weight = table === undefined ? 0 : (table.weight[h] as number);
       hours.push(
-        weight > 0
+        table !== undefined && weight > 0
           ? [
-              round(this.p95Ms[h] as number, 1),
-              round(this.failureRate[h] as number, 6),
+              round(table.p95Ms[h] as number, 1),
+              round(table.failureRate[h] as number, 6),
               round(weight, 4),
-              this.updatedAt[h] as number,
+              table.updatedAt[h] as number,
             ]
           : null,
       );
@@ -156,44 +156,56 @@ export class ProviderBaseline {
    * with the stored one, so a late load never loses what this process learned.
    */
   restore(data: BaselineData): void {
+    const t = this.table();
     for (let h = 0; h < HOURS_PER_WEEK; h++) {
       const entry = data.hours[h];
       if (entry === null || entry === undefined) continue;
       const [p95, rate, weight, hour] = entry;
-      const mine = this.weight[h] as number;
+      const mine = t.weight[h] as number;
       if (mine > 0) {
         const total = mine + weight;
-        this.p95Ms[h] = Math.exp((mine * Math.log(this.p95Ms[h] as number) + weight * Math.log(p95)) / total);
-        this.failureRate[h] = (mine * (this.failureRate[h] as number) + weight * rate) / total;
-        this.weight[h] = total;
-        this.updatedAt[h] = Math.max(this.updatedAt[h] as number, hour);
+        t.p95Ms[h] = Math.exp((mine * Math.log(t.p95Ms[h] as number) + weight * Math.log(p95)) / total);
+        t.failureRate[h] = (mine * (t.failureRate[h] as number) + weight * rate) / total;
+        t.weight[h] = total;
+        t.updatedAt[h] = Math.max(t.updatedAt[h] as number, hour);
       } else {
-        this.p95Ms[h] = p95;
-        this.failureRate[h] = rate;
-        this.weight[h] = weight;
-        this.updatedAt[h] = hour;
+        t.p95Ms[h] = p95;
+        t.failureRate[h] = rate;
+        t.weight[h] = weight;
+        t.updatedAt[h] = hour;
       }
     }
     this.allHours = null;
   }
 
+  private table(): HourTable {
+    this.hours ??= {
+      p95Ms: new Float64Array(HOURS_PER_WEEK),
+      failureRate: new Float64Array(HOURS_PER_WEEK),
+      weight: new Float64Array(HOURS_PER_WEEK),
+      updatedAt: new Float64Array(HOURS_PER_WEEK),
+    };
+    return this.hours;
+  }
+
   /** Weight of an hour of the week as of `hour`, after decay (0 when never learned). */
-  private weightAt(h: number, hour: number): number {
-    const weight = this.weight[h] as number;
+  private weightAt(t: HourTable, h: number, hour: number): number {
+    const weight = t.weight[h] as number;
     if (weight === 0) return 0;
     // A date in the future (a clock set back, a file from elsewhere) decays nothing, never grows.
-    return weight * 2 ** (-Math.max(0, hour - (this.updatedAt[h] as number)) / HALF_LIFE_HOURS);
+    return weight * 2 ** (-Math.max(0, hour - (t.updatedAt[h] as number)) / HALF_LIFE_HOURS);
   }
 
   private learnHour(hour: number, p95: number, rate: number, coverage: number): void {
+    const t = this.table();
     const h = hourOfWeek(hour * HOUR_MS);
-    const before = this.weightAt(h, hour);
+    const before = this.weightAt(t, h, hour);
     const total = before + coverage;
-    const oldLog = before > 0 ? Math.log(this.p95Ms[h] as number) : 0;
-    this.p95Ms[h] = Math.exp((before * oldLog + coverage * Math.log(Math.max(p95, 0.5))) / total);
-    this.failureRate[h] = (before * (this.failureRate[h] as number) + coverage * rate) / total;
-    this.weight[h] = total;
-    this.updatedAt[h] = hour;
+    const oldLog = before > 0 ? Math.log(t.p95Ms[h] as number) : 0;
+    t.p95Ms[h] = Math.exp((before * oldLog + coverage * Math.log(Math.max(p95, 0.5))) / total);
+    t.failureRate[h] = (before * (t.failureRate[h] as number) + coverage * rate) / total;
+    t.weight[h] = total;
+    t.updatedAt[h] = hour;
     this.allHours = null;
     this.dirty = true;
   }
@@ -214,19 +226,30 @@ export class ProviderBaseline {
 
   /** Every learned hour of the week, weighted: the fallback before this hour or recent traffic is known. */
   private acrossHours(): BaselineReference | undefined {
+    const t = this.hours;
+    if (t === undefined) return undefined;
     let weights = 0;
     let logs = 0;
     let rates = 0;
     for (let h = 0; h < HOURS_PER_WEEK; h++) {
-      const weight = this.weight[h] as number;
+      const weight = t.weight[h] as number;
       if (weight === 0) continue;
       weights += weight;
-      logs += weight * Math.log(this.p95Ms[h] as number);
-      rates += weight * (this.failureRate[h] as number);
+      logs += weight * Math.log(t.p95Ms[h] as number);
+      rates += weight * (t.failureRate[h] as number);
     }
     if (weights === 0) return undefined;
     return { p95Ms: Math.exp(logs / weights), failureRate: rates / weights, source: 'all_hours' };
   }
+}
+
+/** Per hour of the week: what was learned, how much evidence is behind it, and when it was last learned. */
+interface HourTable {
+  readonly p95Ms: Float64Array;
+  readonly failureRate: Float64Array;
+  readonly weight: Float64Array;
+  /** Hours since the epoch. */
+  readonly updatedAt: Float64Array;
 }
 
 /** What one completed slot of the stats window held. */
