@@ -1,8 +1,12 @@
 import { anthropicMessage, anthropicModels } from './anthropic.js';
+import { bedrockConverse, bedrockInvoke } from './bedrock.js';
+import { cohereChat } from './cohere.js';
 import { errorReply } from './errors.js';
 import type { FalQueue } from './fal.js';
+import { geminiGenerateContent } from './google.js';
 import { chatCompletion, openaiModels } from './openai.js';
 import { responsesAnswer } from './openai-responses.js';
+import { replicateCreate, replicateGet } from './replicate.js';
 import type { Reply } from './reply.js';
 import type { AnswerInput } from './request-body.js';
 import type { ResolvedRoute } from './routes.js';
@@ -20,6 +24,19 @@ export function answerFor(route: ResolvedRoute, input: AnswerInput, fal: FalQueu
       return anthropicMessage(input);
     case 'anthropic.models':
       return anthropicModels();
+    case 'cohere.chat':
+      return cohereChat(input);
+    case 'google.generateContent':
+      return geminiGenerateContent(input, route.model ?? 'gemini');
+    case 'replicate.create':
+      return replicateCreate(input);
+    case 'replicate.get':
+      return replicateGet(input, route.path);
+    case 'bedrock.converse':
+      return bedrockConverse(input);
+    case 'bedrock.invoke':
+      return bedrockInvoke(input, route.model ?? 'anthropic.claude');
+    case 'vertex.generateContent': // gRPC only: grpc.ts answers it.
     case 'not_found':
       return notFound(route);
     default:

@@ -6,7 +6,16 @@ import { parseArgs } from 'node:util';
 import { startFakeProvider } from './server.js';
 import type { Behaviour, Flavor } from './types.js';
 
-const FLAVORS: readonly Flavor[] = ['openai', 'anthropic', 'fal', 'multi'];
+const FLAVORS: readonly Flavor[] = [
+  'openai',
+  'anthropic',
+  'fal',
+  'cohere',
+  'google',
+  'replicate',
+  'bedrock',
+  'multi',
+];
 
 function isFlavor(value: string): value is Flavor {
   return (FLAVORS as readonly string[]).includes(value);
@@ -39,10 +48,16 @@ const hint: Record<Flavor, string> = {
   openai: `OPENAI_BASE_URL=${fake.url}/v1`,
   anthropic: `ANTHROPIC_BASE_URL=${fake.url}`,
   fal: `fal requestMiddleware → ${fake.url} (queue: ${fake.url}/queue)`,
+  cohere: `CohereClientV2({ environment: '${fake.url}' })`,
+  google: `GoogleGenAI httpOptions.baseUrl ${fake.url}; Vertex gRPC (insecure) at ${fake.h2Url}`,
+  replicate: `Replicate({ baseUrl: '${fake.url}/v1' })`,
+  bedrock: `BedrockRuntimeClient endpoint ${fake.h2Url} (HTTP/2) or ${fake.url} (NodeHttpHandler)`,
   multi: `OPENAI_BASE_URL=${fake.url}/v1 ANTHROPIC_BASE_URL=${fake.url}`,
 };
 console.log(fake.url);
-console.error(`fake-provider (${fake.flavor}) listening; ${hint[fake.flavor]}`);
+console.error(
+  `fake-provider (${fake.flavor}) listening, HTTP/2 and gRPC at ${fake.h2Url}; ${hint[fake.flavor]}`,
+);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

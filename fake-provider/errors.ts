@@ -41,6 +41,30 @@ const FAL: Readonly<Record<number, ErrorDefaults>> = {
   504: { type: 'request_timeout', message: 'Request timed out' },
 };
 
+// Google's canonical codes (google.rpc.Code) as Gemini and Vertex name them in error bodies.
+const GOOGLE: Readonly<Record<number, ErrorDefaults>> = {
+  400: { type: 'INVALID_ARGUMENT', message: 'Request contains an invalid argument.' },
+  401: { type: 'UNAUTHENTICATED', message: 'API key not valid.' },
+  403: { type: 'PERMISSION_DENIED', message: 'The caller does not have permission.' },
+  404: { type: 'NOT_FOUND', message: 'Requested entity was not found.' },
+  429: { type: 'RESOURCE_EXHAUSTED', message: 'Resource has been exhausted (e.g. check quota).' },
+  500: { type: 'INTERNAL', message: 'An internal error has occurred.' },
+  503: { type: 'UNAVAILABLE', message: 'The model is overloaded. Please try again later.' },
+  504: { type: 'DEADLINE_EXCEEDED', message: 'Deadline exceeded.' },
+};
+
+// Bedrock Runtime's modeled exceptions, named in `x-amzn-errortype`.
+const BEDROCK: Readonly<Record<number, ErrorDefaults>> = {
+  400: { type: 'ValidationException', message: 'Malformed input request.' },
+  403: { type: 'AccessDeniedException', message: 'You do not have access to the model.' },
+  404: { type: 'ResourceNotFoundException', message: 'The model was not found.' },
+  408: { type: 'ModelTimeoutException', message: 'The model took too long to respond.' },
+  424: { type: 'ModelErrorException', message: 'The model returned an error.' },
+  429: { type: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' },
+  500: { type: 'InternalServerException', message: 'The server encountered an internal error.' },
+  503: { type: 'ServiceUnavailableException', message: 'The service is unavailable.' },
+};
+
 function defaultsFor(
   table: Readonly<Record<number, ErrorDefaults>>,
   status: number,
@@ -71,6 +95,38 @@ function anthropicError(status: number, type?: string, message?: string): Record
   };
 }
 
+/** Cohere, Gemini, Replicate and Bedrock error answers (`b.body`, if given, replaces the body). */
+function otherErrorReply(provider: 'cohere' | 'google' | 'replicate' | 'bedrock', b: ErrorBehaviour): Reply {
+  const headers: Record<string, string> = { ...b.headers };
+  const message = b.message ?? `Fake provider error ${b.status}.`;
+  switch (provider) {
+    case 'cohere':
+      return jsonReply(b.status, b.body ?? { id: fakeId(''), message }, headers);
+    case 'google': {
+      const d = defaultsFor(GOOGLE, b.status);
+      const status = b.type ?? d?.type ?? (b.status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION');
+      const body = { error: { code: b.status, message: b.message ?? d?.message ?? message, status } };
+      return jsonReply(b.status, b.body ?? body, headers);
+    }
+    case 'replicate':
+      return jsonReply(
+        b.status,
+        b.body ?? { title: `Error ${b.status}`, detail: message, status: b.status },
+        headers,
+      );
+    case 'bedrock': {
+      const d = defaultsFor(BEDROCK, b.status);
+      const name = b.type ?? d?.type ?? (b.status >= 500 ? 'InternalServerException' : 'ValidationException');
+      return jsonReply(b.status, b.body ?? { message: b.message ?? d?.message ?? message }, {
+        // As Bedrock sends it; the AWS SDK keeps the part before the colon as the error's name.
+        'x-amzn-errortype': `${name}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+        'x-amzn-requestid': crypto.randomUUID(),
+        ...headers,
+      });
+    }
+  }
+}
+
 /** The provider's own error answer for `status`, with the behaviour's overrides applied. */
 export function errorReply(provider: ProviderName, b: ErrorBehaviour): Reply {
   const headers: Record<string, string> = { ...b.headers };
@@ -94,6 +150,7 @@ export function errorReply(provider: ProviderName, b: ErrorBehaviour): Reply {
       ...headers,
     });
   }
+  if (provider !== 'fal') return otherErrorReply(provider, b);
   const d = defaultsFor(FAL, b.status);
   const errorType = b.type ?? d?.type;
   const detail = b.message ?? d?.message ?? `Error ${b.status}`;
@@ -112,6 +169,7 @@ export function streamErrorEvent(
   message?: string,
 ): string {
   if (provider === 'anthropic') return sseEvent(anthropicError(status, type, message), 'error');
+  // Only OpenAI and Anthropic answers stream here; any other provider gets OpenAI's event.
   // OpenAI's SDK throws APIError on any data line whose JSON has an `error` member.
   return sseEvent(openaiError(status, type, message));
 }

@@ -7,6 +7,8 @@ export interface FakeProviderOptions {
   readonly host?: string;
   /** 0 picks a free port. @default 0 */
   readonly port?: number;
+  /** The HTTP/2 (h2c) and gRPC listener's port; 0 picks a free port. @default 0 */
+  readonly h2Port?: number;
   /** Requests kept in `requests`; older ones are dropped. @default 1000 */
   readonly maxLoggedRequests?: number;
   /** fal queue: status polls answered `IN_PROGRESS` before `COMPLETED`. @default 0 */
@@ -17,6 +19,12 @@ export interface FakeProvider {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:40123`. OpenAI's SDK wants `${url}/v1`. */
   readonly url: string;
   readonly port: number;
+  /**
+   * The same provider over cleartext HTTP/2 with prior knowledge (h2c), a second listener:
+   * the AWS SDK's default handler, gRPC clients. Script, log and count are shared with `url`.
+   */
+  readonly h2Url: string;
+  readonly h2Port: number;
   readonly flavor: Flavor;
   /** The most recent requests, oldest first (capped by `maxLoggedRequests`). A copy. */
   readonly requests: readonly RecordedRequest[];

@@ -1,13 +1,26 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorReply, streamErrorEvent } from './errors.js';
 import { bodyPieces, type Reply } from './reply.js';
 import { sleep } from './timers.js';
 import type { Behaviour, ErrorBehaviour, ExtraHeaders, ProviderName } from './types.js';
 
+/**
+ * What answering needs from a response: node:http's ServerResponse, or HTTP/2's compatibility
+ * Http2ServerResponse (server.ts adapts it).
+ */
+export interface ResponseSink {
+  readonly headersSent: boolean;
+  writeHead(status: number, headers: Record<string, string | number>): unknown;
+  write(chunk: string, done: () => void): unknown;
+  end(chunk?: string): unknown;
+  flushHeaders(): void;
+  destroy(): unknown;
+}
+
 /** One request being answered. */
 export interface Exchange {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  readonly res: ResponseSink;
+  /** Breaks the exchange at the transport: a TCP reset (HTTP/1.1), RST_STREAM (HTTP/2). */
+  readonly reset: () => void;
   /** Aborted when the client goes away or the server closes: stops delays and slow streams. */
   readonly signal: AbortSignal;
   readonly provider: ProviderName;
@@ -19,28 +32,26 @@ export interface Exchange {
 // the write can make the client's stack drop them, and the test would see a reset before headers.
 const SETTLE_BEFORE_RESET_MS = 15;
 
-function write(res: ServerResponse, chunk: string): Promise<void> {
+function write(res: ResponseSink, chunk: string): Promise<void> {
   return new Promise((resolve) => {
     res.write(chunk, () => resolve());
   });
 }
 
-function sendWhole(res: ServerResponse, reply: Reply): void {
+function sendWhole(res: ResponseSink, reply: Reply): void {
   const body = reply.chunks.join('');
   res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
 /** Status and headers now, so that the client sees a response start (and its time to first byte). */
-function startBody(res: ServerResponse, reply: Reply): void {
+function startBody(res: ResponseSink, reply: Reply): void {
   res.writeHead(reply.status, reply.headers);
   res.flushHeaders();
 }
 
-async function reset(ex: Exchange): Promise<void> {
-  await sleep(SETTLE_BEFORE_RESET_MS, ex.signal);
-  const socket = ex.req.socket;
-  if (!socket.destroyed) socket.resetAndDestroy();
+async function resetAfterSettle(ex: Exchange): Promise<void> {
+  if (await sleep(SETTLE_BEFORE_RESET_MS, ex.signal)) ex.reset();
 }
 
 function asError(b: ErrorBehaviour, ex: Exchange): void {
@@ -63,7 +74,7 @@ export async function perform(b: Behaviour, ex: Exchange): Promise<void> {
       if (b.afterHeaders) startBody(res, ex.answer());
       return; // close() destroys the socket.
     case 'reset':
-      ex.req.socket.resetAndDestroy();
+      ex.reset();
       return;
     case 'slow-stream': {
       const reply = ex.answer(b.text);
@@ -80,7 +91,7 @@ export async function perform(b: Behaviour, ex: Exchange): Promise<void> {
       const reply = ex.answer();
       startBody(res, reply);
       for (const piece of bodyPieces(reply).slice(0, b.afterChunks ?? 2)) await write(res, piece);
-      return reset(ex);
+      return resetAfterSettle(ex);
     }
     case 'stream-error': {
       const status = b.status ?? (ex.provider === 'anthropic' ? 529 : 500);

@@ -1,10 +1,8 @@
-import type { IncomingMessage } from 'node:http';
-
 // Bodies past this are drained but not parsed: nothing the fake answers depends on a large body.
 const MAX_PARSED_BYTES = 8 * 1024 * 1024;
 
 /** The request's JSON body; undefined when empty, too large or not JSON. */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+export async function readJsonBody(req: AsyncIterable<unknown>): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {

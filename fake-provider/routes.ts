@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Flavor, ProviderName, RouteName } from './types.js';
+import type { Flavor, ProviderName, RouteName, Transport } from './types.js';
 
 export interface ResolvedRoute {
   readonly provider: ProviderName;
@@ -10,13 +10,17 @@ export interface ResolvedRoute {
   readonly falApp?: string;
   /** fal: the request id of a status, result or cancel call. */
   readonly falRequestId?: string;
+  /** The model named in the path (Gemini, Bedrock), decoded. */
+  readonly model?: string;
 }
 
 const FAL_TARGET_HEADER = 'x-fal-target-url';
 // fal ids under these namespaces have three segments before any subpath (see @fal-ai/client utils).
 const FAL_NAMESPACES = new Set(['workflows', 'comfy']);
 
-function openaiRoute(method: string, pathname: string): RouteName | undefined {
+function openaiRoute(method: string, rawPathname: string): RouteName | undefined {
+  // Groq serves the OpenAI API under /openai/v1.
+  const pathname = rawPathname.startsWith('/openai/v1/') ? rawPathname.slice('/openai'.length) : rawPathname;
   if (method === 'POST' && pathname === '/v1/chat/completions') return 'openai.chat';
   if (method === 'POST' && pathname === '/v1/responses') return 'openai.responses';
   if (method === 'GET' && pathname === '/v1/models') return 'openai.models';
@@ -77,14 +81,63 @@ function falRoute(method: string, rawPath: string, headers: IncomingHttpHeaders)
   return notFound;
 }
 
+const VERTEX_GENERATE_CONTENT = '/google.cloud.aiplatform.v1.PredictionService/GenerateContent';
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Gemini's REST API (`/v1beta/models/{model}:generateContent`) and Vertex AI's gRPC method. */
+function googleRoute(method: string, pathname: string, path: string, transport: Transport): ResolvedRoute {
+  if (transport === 'grpc') {
+    const route = pathname === VERTEX_GENERATE_CONTENT ? 'vertex.generateContent' : 'not_found';
+    return { provider: 'google', route, path };
+  }
+  const match = /^\/v1(?:beta)?\/models\/([^/:]+):generateContent$/.exec(pathname);
+  if (method === 'POST' && match)
+    return { provider: 'google', route: 'google.generateContent', path, model: decoded(match[1] ?? '') };
+  return { provider: 'google', route: 'not_found', path };
+}
+
+/** Bedrock Runtime: `POST /model/{modelId}/converse` and `/invoke` (the id may be URL-encoded). */
+function bedrockRoute(method: string, pathname: string, path: string): ResolvedRoute {
+  const match = /^\/model\/([^/]+)\/(converse|invoke)$/.exec(pathname);
+  if (method !== 'POST' || !match) return { provider: 'bedrock', route: 'not_found', path };
+  const route = match[2] === 'converse' ? 'bedrock.converse' : 'bedrock.invoke';
+  return { provider: 'bedrock', route, path, model: decoded(match[1] ?? '') };
+}
+
+function replicateRoute(method: string, pathname: string): RouteName {
+  if (method === 'POST' && /^\/v1\/(?:(?:models|deployments)\/[^/]+\/[^/]+\/)?predictions$/.test(pathname))
+    return 'replicate.create';
+  if (method === 'GET' && /^\/v1\/predictions\/[^/]+$/.test(pathname)) return 'replicate.get';
+  return 'not_found';
+}
+
 /** Which provider and operation a request is; unknown paths are `not_found` in the flavor's shape. */
 export function resolveRoute(
   flavor: Flavor,
   method: string,
   rawPath: string,
   headers: IncomingHttpHeaders,
+  transport: Transport = 'http1',
 ): ResolvedRoute {
   const pathname = rawPath.split('?')[0] ?? '';
+  // gRPC methods exist only in the google flavor (Vertex AI); elsewhere a gRPC call is unimplemented.
+  if (flavor === 'google') return googleRoute(method, pathname, rawPath, transport);
+  if (transport === 'grpc')
+    return { provider: flavor === 'multi' ? 'openai' : flavor, route: 'not_found', path: rawPath };
+  if (flavor === 'bedrock') return bedrockRoute(method, pathname, rawPath);
+  if (flavor === 'cohere') {
+    const route = method === 'POST' && pathname === '/v2/chat' ? 'cohere.chat' : 'not_found';
+    return { provider: 'cohere', route, path: rawPath };
+  }
+  if (flavor === 'replicate')
+    return { provider: 'replicate', route: replicateRoute(method, pathname), path: rawPath };
   if (flavor === 'fal') return falRoute(method, rawPath, headers);
   if (flavor === 'openai') {
     return { provider: 'openai', route: openaiRoute(method, pathname) ?? 'not_found', path: rawPath };

@@ -1,10 +1,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** Which provider's wire format the server speaks. `multi` routes by path (see README). */
-export type Flavor = 'openai' | 'anthropic' | 'fal' | 'multi';
+export type Flavor = ProviderName | 'multi';
 
-/** The provider whose formats (answers and error shapes) a request is served in. */
-export type ProviderName = 'openai' | 'anthropic' | 'fal';
+/**
+ * The provider whose formats (answers and error shapes) a request is served in. OpenAI's
+ * format also serves the OpenAI-compatible APIs (Groq, Together, Mistral); `google` is Gemini's
+ * REST API and Vertex AI's gRPC PredictionService.
+ */
+export type ProviderName = 'openai' | 'anthropic' | 'fal' | 'cohere' | 'google' | 'replicate' | 'bedrock';
+
+/** How a request reached the fake: HTTP/1.1, HTTP/2 (h2c), or gRPC (HTTP/2, `application/grpc`). */
+export type Transport = 'http1' | 'http2' | 'grpc';
 
 /** What a request was recognised as. `not_found` is answered with a 404 in the provider's shape. */
 export type RouteName =
@@ -18,6 +25,13 @@ export type RouteName =
   | 'fal.status'
   | 'fal.result'
   | 'fal.cancel'
+  | 'cohere.chat'
+  | 'google.generateContent'
+  | 'vertex.generateContent'
+  | 'replicate.create'
+  | 'replicate.get'
+  | 'bedrock.converse'
+  | 'bedrock.invoke'
   | 'not_found';
 
 /** Extra response headers, e.g. `{ 'retry-after': '2', 'x-should-retry': 'false' }`. */
@@ -44,6 +58,11 @@ export interface ErrorBehaviour {
   readonly headers?: ExtraHeaders;
   /** Replaces the whole body: a string is sent as is (text/plain), anything else as JSON. */
   readonly body?: unknown;
+  /**
+   * gRPC requests: the `grpc-status` of the trailers-only answer (`status` stays the HTTP view of
+   * the same failure). @default from `status`: 503 -> 14 UNAVAILABLE, 429 -> 8, 500 -> 13, 504 -> 4 …
+   */
+  readonly grpcStatus?: number;
 }
 
 /** Waits `ms` before sending any header, then behaves as `andThen` (default ok). */
@@ -116,6 +135,7 @@ export interface FakeRequest {
   readonly route: RouteName;
   /** The request asked for a streamed answer (`stream: true`). */
   readonly stream: boolean;
+  readonly transport: Transport;
 }
 
 /** A request as given to a behaviour function: with its parsed JSON body (undefined if none). */

@@ -28,19 +28,62 @@ export interface RunCheckOptions {
   feedBreaker?: boolean;
 }
 
+/**
+ * A probe reads at most this much of a successful answer, then stops reading: a list of models
+ * fits, and an endless or huge body (a misconfigured URL, a hostile upstream) costs the host
+ * nothing more (docs/design.md, "The host never pays").
+ */
+export const MAX_PROBE_BODY = 64 * 1024;
+/** Of an error answer, what classification reads of any error body (docs/design.md, "Outcomes"). */
+export const MAX_PROBE_ERROR_BODY = 8 * 1024;
+
 /** A probe that GETs `url` (with optional headers) and classifies the answer like real traffic. */
 export function urlProbe(url: string, headers: Record<string, string> = {}): HealthProbe {
   return async (signal) => {
     try {
       const response = await fetch(url, { method: 'GET', headers, signal, redirect: 'manual' });
-      // Drain the body so the connection is reused and nothing is left buffered.
-      const body = response.status >= 400 ? (await response.text()).slice(0, 4096) : undefined;
-      if (body === undefined) await response.arrayBuffer();
+      const failed = response.status >= 400;
+      const bytes = await readAtMost(response.body, failed ? MAX_PROBE_ERROR_BODY : MAX_PROBE_BODY);
+      const body = failed ? new TextDecoder().decode(bytes) : undefined;
       return classify({ status: response.status, headers: response.headers, body });
     } catch (error) {
       return classify({ error });
     }
   };
+}
+
+/**
+ * Up to `limit` bytes of a body. A body that ends within the limit is read to its end, so the
+ * connection is reused; a longer one is canceled there, which closes its connection.
+ */
+async function readAtMost(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {
+  if (body === null) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < limit) {
+      const { done, value } = await reader.read();
+      if (done) return concat(chunks, size);
+      const part = value.subarray(0, limit - size);
+      chunks.push(part);
+      size += part.length;
+    }
+    reader.cancel().catch(() => {});
+    return concat(chunks, size);
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }
 
 /**

@@ -35,7 +35,8 @@ export function circuitOpenMessage(provider: string, retryAfterMs: number): stri
 const MAX_NODES = 16;
 const MAX_LISTED = 4;
 const MAX_JSON_CHARS = 64 * 1024;
-const PROVIDER_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+// A provider, or one of its endpoints (`aws.bedrock@us-east-1`): the grammar of src/common/provider-name.ts.
+const PROVIDER_NAME = /^[a-z0-9][a-z0-9._-]{0,63}(?:@[a-z0-9][a-z0-9._-]{0,63})?$/;
 
 /**
  * The CircuitOpenError behind `error`, from any copy of this package, whatever a client made of

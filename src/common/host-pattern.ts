@@ -26,7 +26,8 @@ export class HostPatternError extends Error {
 export const HOST_PATTERN_ACCEPTED =
   'a host pattern: a hostname (api.example.com), an IPv4 address or a [bracketed] IPv6 address, ' +
   'optionally with :port, where * may be a whole label (*.example.com) or one end of a label ' +
-  '(*-aiplatform.googleapis.com) but not the last label; not a URL';
+  '(*-aiplatform.googleapis.com), followed by a registrable domain (example.com or example.co.uk, ' +
+  'not com or co.uk); not a URL';
 
 // Patterns come from the catalog and from configuration, a few dozen at most: each is parsed once.
 const compiled = new Map<string, HostPattern>();
@@ -60,16 +61,19 @@ function parse(text: string): HostPattern {
   labels.forEach((label, i) => {
     if (label.includes('*')) last = i;
   });
-  // The last label must be fixed: `*` or `api.*` would turn calls to any domain into provider
-  // calls, and the matcher indexes wildcard patterns by their fixed suffix.
+  // At least two fixed labels after the last `*`: `*`, `api.*` or `*.com` would turn calls to
+  // any domain into provider calls (github.com would be "openai"), and the matcher indexes
+  // wildcard patterns by their fixed suffix. Whether those labels are a registrable domain
+  // rather than a public suffix (co.uk) is checked where users' patterns come in (src/config).
   const fixedLabels = labels.slice(last + 1);
-  if (fixedLabels.length === 0) throw new HostPatternError(`"${text}" needs a fixed domain after its last *`);
+  if (fixedLabels.length < 2)
+    throw new HostPatternError(`"${text}" needs a fixed domain of at least two labels after its last *`);
   const body = labels
     .map((label, i) => {
-      if (label === '*') return i === 0 ? '(?:[^.]+\\.)*[^.]+' : '[^.]+';
+      if (label === '*') return i === 0 ? '((?:[^.]+\\.)*[^.]+)' : '([^.]+)';
       if (!WILDCARD_LABEL.test(label) && label.includes('*'))
         throw new HostPatternError(`a * stands for a whole label or one end of one: "${text}"`);
-      return label.split('*').map(escapeRegex).join('[^.]*');
+      return label.split('*').map(escapeRegex).join('([^.]*)');
     })
     .join('\\.');
   return {
@@ -94,4 +98,16 @@ function escapeRegex(text: string): string {
 export function patternMatches(pattern: HostPattern, host: string, port: number): boolean {
   if (pattern.port !== undefined && pattern.port !== port) return false;
   return pattern.regex === undefined ? pattern.host === host : pattern.regex.test(host);
+}
+
+/**
+ * What a wildcard pattern's `*` matched in `host` (several, joined by `.`): the region of
+ * `bedrock-runtime.*.amazonaws.com`, the resource of `*.openai.azure.com`. Undefined for a fixed
+ * pattern or no match.
+ */
+export function wildcardPart(pattern: HostPattern, host: string): string | undefined {
+  const match = pattern.regex?.exec(host);
+  if (match === null || match === undefined || match.length < 2) return undefined;
+  const parts = match.slice(1).filter((part): part is string => typeof part === 'string' && part !== '');
+  return parts.length === 0 ? undefined : parts.join('.');
 }

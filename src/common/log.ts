@@ -66,7 +66,9 @@ export function loggedOnce(key: string): boolean {
   return state().once.has(key);
 }
 
-const MAX_DESCRIPTION = 300;
+// Long enough for a configuration error, which names the key, the value and everything accepted
+// (all the PROVIDER_HEALTH_* variables for a misspelt one); still bounded for anything thrown.
+const MAX_DESCRIPTION = 1000;
 
 /**
  * A short description of anything thrown. Never throws itself, whatever it is given: a value

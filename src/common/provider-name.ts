@@ -10,3 +10,18 @@ export const PROVIDER_NAME_ACCEPTED =
 export function isProviderName(value: unknown): value is string {
   return typeof value === 'string' && PROVIDER_NAME_PATTERN.test(value);
 }
+
+/**
+ * An endpoint of a provider (a region, a deployment) is addressed as `provider@key`:
+ * `aws.bedrock@us-east-1`, `azure.ai.openai@my-resource`. Keys use the same alphabet.
+ */
+export const ENDPOINT_KEY_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+export const QUALIFIED_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}(?:@[a-z0-9][a-z0-9._-]{0,63})?$/;
+
+/** `{ provider, endpoint }` of `provider@endpoint`, or just the provider. */
+export function splitEndpointName(name: string): { provider: string; endpoint: string | undefined } {
+  const at = name.indexOf('@');
+  return at < 0
+    ? { provider: name, endpoint: undefined }
+    : { provider: name.slice(0, at), endpoint: name.slice(at + 1) };
+}

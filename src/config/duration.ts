@@ -36,6 +36,30 @@ export function parsePositiveDuration(value: unknown, key: string, file?: string
   return ms;
 }
 
+/**
+ * Floors for settings where a tiny value is absurd rather than strict (docs/design.md,
+ * "Configuration"). A timeout (`trialTimeout`, `checkTimeout`) shorter than 100 ms is shorter than
+ * a TLS handshake to any provider: every trial or check would time out, and a healthy provider
+ * would be held open. An interval or window (`checkInterval`, `statsWindow`) under a second is a
+ * probe storm (1 ms sent 1,111 probes in 3 s) or a window no request fits in.
+ */
+export const MIN_TIMEOUT_MS = 100;
+export const MIN_INTERVAL_MS = 1_000;
+
+/** A duration of at least `minMs`; the message names both bounds. */
+export function parseDurationAtLeast(minMs: number): (value: unknown, key: string, file?: string) => number {
+  const accepted = `a duration from ${minMs >= 1_000 ? `${minMs / 1_000}s` : `${minMs}ms`} to 2147483647ms (about 24.8 days), such as 500ms, 60s, 1.5m, 1h or a number of milliseconds`;
+  return (value, key, file) => {
+    const ms = toMilliseconds(value);
+    if (ms === undefined || ms < minMs || ms > MAX_DURATION_MS)
+      throw new ConfigError({ key, value, accepted, file });
+    return ms;
+  };
+}
+
+export const parseTimeout = parseDurationAtLeast(MIN_TIMEOUT_MS);
+export const parseInterval = parseDurationAtLeast(MIN_INTERVAL_MS);
+
 function toMilliseconds(value: unknown): number | undefined {
   if (typeof value === 'number') {
     return Number.isFinite(value) && value >= 0 ? Math.max(0, Math.round(value)) : undefined;

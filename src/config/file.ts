@@ -30,8 +30,9 @@ function parseText(text: string, path: string, key: string): unknown {
   if (text.trim() === '') return {};
   const json = extname(path).toLowerCase() === '.json';
   try {
-    // YAML 1.2 (the `yaml` default) keeps `off` a string, and rejects duplicate keys.
-    const parsed: unknown = json ? JSON.parse(text) : parseYaml(text);
+    // YAML 1.2 (the `yaml` default) keeps `off` a string, and rejects duplicate keys. Its
+    // warnings (an unknown tag) would go to process.emitWarning, a line that is not JSON.
+    const parsed: unknown = json ? JSON.parse(text) : parseYaml(text, { logLevel: 'error' });
     return parsed ?? {};
   } catch (error) {
     throw new ConfigError(

@@ -1,7 +1,8 @@
 import { DEFAULT_BREAKER_OPTIONS } from '../breaker/breaker-options.js';
 import { LOG_LEVELS, type LogLevel } from '../common/log.js';
+import { splitEndpointName } from '../common/provider-name.js';
 import { ConfigError } from './config-error.js';
-import { parseDuration, parsePositiveDuration } from './duration.js';
+import { parseDuration, parseInterval, parsePositiveDuration, parseTimeout } from './duration.js';
 import { parseHostPattern, parseProviderName } from './host-pattern.js';
 import type { Mode, ProviderOptions, RejectWith, ResolvedOptions } from './options.js';
 import { parseProviders } from './provider-options.js';
@@ -57,7 +58,8 @@ export interface OptionSpec {
   readonly meaning: string;
 }
 
-const ENTRY_ACCEPTED = 'comma-separated name=host entries, e.g. openai=127.0.0.1:4010,my-llm=*.llm.internal';
+const ENTRY_ACCEPTED =
+  'comma-separated name=host entries (name@endpoint=host for an endpoint), e.g. openai=127.0.0.1:4010,my-llm=*.llm.internal';
 
 /** `openai=127.0.0.1:4010,my-llm=*.llm.internal`; repeating a name adds another host. */
 function parseProviderEntries(text: string, key: string): Map<string, ProviderOptions> {
@@ -68,10 +70,19 @@ function parseProviderEntries(text: string, key: string): Map<string, ProviderOp
     if (entry === '') continue;
     const equals = entry.indexOf('=');
     if (equals < 0) throw new ConfigError({ key, value: entry, accepted: ENTRY_ACCEPTED });
-    const name = parseProviderName(entry.slice(0, equals).trim(), key);
+    const { provider: rawName, endpoint } = splitEndpointName(entry.slice(0, equals).trim());
+    const name = parseProviderName(rawName, key);
     const host = parseHostPattern(entry.slice(equals + 1).trim(), key);
-    const hosts = providers.get(name)?.hosts ?? [];
-    providers.set(name, { hosts: [...new Set([...hosts, host])] });
+    const options = providers.get(name) ?? { hosts: [] };
+    if (endpoint === undefined) options.hosts = [...new Set([...(options.hosts ?? []), host])];
+    else {
+      const endpointName = parseProviderName(endpoint, key);
+      const endpoints = { ...(options.endpoints ?? {}) };
+      const hosts = endpoints[endpointName]?.hosts ?? [];
+      endpoints[endpointName] = { ...endpoints[endpointName], hosts: [...new Set([...hosts, host])] };
+      options.endpoints = endpoints;
+    }
+    providers.set(name, options);
   }
   return providers;
 }
@@ -84,7 +95,7 @@ function parseLogLevel(value: unknown, key: string, file?: string): LogLevel {
 }
 
 const checkInterval: Parse<number | false> = (value, key, file) =>
-  value === false || value === 'off' ? false : parsePositiveDuration(value, key, file);
+  value === false || value === 'off' ? false : parseInterval(value, key, file);
 
 /** Every setting, in the order the README and error messages list them. A new setting is one entry here. */
 export const OPTION_TABLE: readonly OptionSpec[] = [
@@ -100,7 +111,8 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     env: 'PROVIDER_HEALTH_REJECT_WITH',
     target: 'rejectWith',
     parse: (v, k, f) => parseEnum(v, REJECT_WITH, k, f),
-    meaning: '`response` (synthetic 503) or `error` (CircuitOpenError)',
+    meaning:
+      '`response` (the local 400 reply no client retries) or `error` (CircuitOpenError; clients that retry connection errors still get the reply)',
   },
   {
     option: 'failureThreshold',
@@ -131,7 +143,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     duration: true,
     env: 'PROVIDER_HEALTH_TRIAL_TIMEOUT',
     target: 'trialTimeoutMs',
-    parse: parsePositiveDuration,
+    parse: parseTimeout,
     meaning: 'a trial unsettled this long counts as a timeout',
   },
   {
@@ -156,7 +168,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     env: 'PROVIDER_HEALTH_ADMIN_TOKEN',
     target: 'adminToken',
     parse: parseAdminToken,
-    meaning: 'bearer token for reset / force-open; without one they are disabled',
+    meaning: 'bearer token for reset / force-open, at least 16 characters; without one they are disabled',
   },
   {
     option: 'checkInterval',
@@ -171,7 +183,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     duration: true,
     env: 'PROVIDER_HEALTH_CHECK_TIMEOUT',
     target: 'checkTimeoutMs',
-    parse: parsePositiveDuration,
+    parse: parseTimeout,
     meaning: 'how long one active check may take before it counts as a timeout',
   },
   {
@@ -203,7 +215,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     duration: true,
     env: 'PROVIDER_HEALTH_STATS_WINDOW',
     target: 'statsWindowMs',
-    parse: parsePositiveDuration,
+    parse: parseInterval,
     meaning: 'the sliding window of "recent" stats',
   },
   {

@@ -46,10 +46,23 @@ export interface ProviderOptions {
   /** Calls the slow-call rate is judged over. @default 20 */
   slowCallMinCalls?: number;
   /**
+   * Endpoints named explicitly, each with a breaker and stats of its own (regions, deployments):
+   * `{ eu: { hosts: ['eu.api.example.com'], region: 'eu-west-1' } }`. Addressed as `openai@eu`.
+   * Catalog providers whose hosts name a region or deployment (Bedrock, Vertex AI, Azure OpenAI)
+   * get theirs from the host without this.
+   */
+  endpoints?: Record<string, EndpointOptions>;
+  /**
    * Classification rules that win over the built-in ones for this provider:
    * `{ status: { 404: 'provider_error' }, body: [{ contains: 'capacity', outcome: 'provider_error' }], errorCodes: { EAI_AGAIN: 'timeout' } }`.
    */
   outcomes?: OutcomeRulesInput;
+}
+
+export interface EndpointOptions {
+  hosts?: string[];
+  /** The cloud region, reported as `cloud.region`. */
+  region?: string;
 }
 
 /** Per-provider classification rules as users write them (see src/outcome/rules.ts). */
@@ -116,6 +129,7 @@ export interface ResolvedProviderOptions {
   rules: OutcomeRules;
   abortTimeout: AbortTimeoutRule | false;
   slowCall: SlowCallRule | false;
+  endpoints: Record<string, EndpointOptions>;
 }
 
 export type { RelativeThreshold } from '../health/baseline.js';

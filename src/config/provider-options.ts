@@ -1,9 +1,10 @@
+import { ENDPOINT_KEY_PATTERN, PROVIDER_NAME_ACCEPTED } from '../common/provider-name.js';
 import { isOutcome, OUTCOMES, type Outcome, UNCOUNTED_OUTCOMES } from '../outcome/outcome.js';
 import { ConfigError } from './config-error.js';
-import { parseDuration, parsePositiveDuration } from './duration.js';
+import { parseDuration, parseTimeout } from './duration.js';
 import { parseHostPattern, parseProviderName } from './host-pattern.js';
 import { childKey, plainEntries, unknownKey } from './object-entries.js';
-import type { ProviderOptions } from './options.js';
+import type { EndpointOptions, ProviderOptions } from './options.js';
 import { parseOutcomeRules } from './outcome-rules.js';
 import { parseDurationOrRelative } from './relative-threshold.js';
 import { parseHealthCheckUrl, parseShare, parseThreshold } from './values.js';
@@ -29,7 +30,7 @@ const PROVIDER_KEYS: Readonly<Record<string, Assign>> = {
     p.successThreshold = parseThreshold(v, k, f);
   },
   trialTimeout: (p, v, k, f) => {
-    p.trialTimeout = parsePositiveDuration(v, k, f);
+    p.trialTimeout = parseTimeout(v, k, f);
   },
   tripOn: (p, v, k, f) => {
     p.tripOn = parseTripOn(v, k, f);
@@ -46,6 +47,9 @@ const PROVIDER_KEYS: Readonly<Record<string, Assign>> = {
   },
   slowCallMinCalls: (p, v, k, f) => {
     p.slowCallMinCalls = parseCallCount(v, k, f);
+  },
+  endpoints: (p, v, k, f) => {
+    p.endpoints = parseEndpoints(v, k, f);
   },
   healthCheckUrl: (p, v, k, f) => {
     p.healthCheckUrl = parseHealthCheckUrl(v, k, f);
@@ -136,4 +140,49 @@ function parseCallCount(value: unknown, key: string, file?: string): number {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_SLOW_CALL_MIN_CALLS)
     return value;
   throw new ConfigError({ key, value, accepted: `an integer from 1 to ${MAX_SLOW_CALL_MIN_CALLS}`, file });
+}
+
+const ENDPOINT_KEYS = ['hosts', 'region'];
+const REGION = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** `{ eu: { hosts: [...], region: 'eu-west-1' } }`: keys in the provider-name alphabet. */
+function parseEndpoints(value: unknown, key: string, file?: string): Record<string, EndpointOptions> {
+  const endpoints: Record<string, EndpointOptions> = {};
+  for (const [name, options] of plainEntries(
+    value,
+    key,
+    'an object of endpoint names to { hosts, region }',
+    file,
+  )) {
+    const nameKey = childKey(key, name);
+    if (!ENDPOINT_KEY_PATTERN.test(name))
+      throw new ConfigError({
+        key: nameKey,
+        value: name,
+        accepted: `an endpoint name: ${PROVIDER_NAME_ACCEPTED}`,
+        file,
+      });
+    const endpoint: EndpointOptions = {};
+    for (const [option, optionValue] of plainEntries(
+      options,
+      nameKey,
+      'an object with hosts and/or region',
+      file,
+    )) {
+      const optionKey = childKey(nameKey, option);
+      if (option === 'hosts') endpoint.hosts = parseHosts(optionValue, optionKey, file);
+      else if (option === 'region') {
+        if (typeof optionValue !== 'string' || !REGION.test(optionValue))
+          throw new ConfigError({
+            key: optionKey,
+            value: optionValue,
+            accepted: 'a region such as eu-west-1',
+            file,
+          });
+        endpoint.region = optionValue;
+      } else throw unknownKey(optionKey, optionValue, ENDPOINT_KEYS, file);
+    }
+    endpoints[name] = endpoint;
+  }
+  return endpoints;
 }

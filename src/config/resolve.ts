@@ -1,6 +1,6 @@
 import { DEFAULT_TRIPPING_OUTCOMES } from '../outcome/outcome.js';
 import { ConfigError } from './config-error.js';
-import { parseDuration, parsePositiveDuration } from './duration.js';
+import { parseDuration, parseTimeout } from './duration.js';
 import { loadConfigFile } from './file.js';
 import { type Env, mergeLayers, normalizeOptions, readEnvOptions } from './layers.js';
 import { childKey } from './object-entries.js';
@@ -58,9 +58,10 @@ export function resolveProviderOptions(resolved: ResolvedOptions, name: string):
     trialTimeoutMs:
       own?.trialTimeout === undefined
         ? resolved.trialTimeoutMs
-        : parsePositiveDuration(own.trialTimeout, `${key}.trialTimeout`),
+        : parseTimeout(own.trialTimeout, `${key}.trialTimeout`),
     tripOn: [...(own?.tripOn ?? DEFAULT_TRIPPING_OUTCOMES)],
     healthCheckUrl: own?.healthCheckUrl ?? false,
+    endpoints: { ...(own?.endpoints ?? {}) },
     abortTimeout:
       own?.abortTimeout === false
         ? false

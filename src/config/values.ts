@@ -26,10 +26,17 @@ export function parseBoolean(value: unknown, key: string, file?: string): boolea
   throw new ConfigError({ key, value, accepted: 'true or false', file });
 }
 
-/** Failure and success thresholds: a count of consecutive requests, so at least one. */
+/**
+ * Failure and success thresholds: a count of consecutive requests, at least one. At most 1000:
+ * a thousand failures in a row is an outage already, and a larger count only means "never"
+ * (9007199254740991 was accepted), which is `mode: observe`'s job.
+ */
+export const MAX_THRESHOLD = 1000;
+
 export function parseThreshold(value: unknown, key: string, file?: string): number {
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) return value;
-  throw new ConfigError({ key, value, accepted: 'an integer of at least 1', file });
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 && value <= MAX_THRESHOLD)
+    return value;
+  throw new ConfigError({ key, value, accepted: `an integer from 1 to ${MAX_THRESHOLD}`, file });
 }
 
 export function parseRate(value: unknown, key: string, file?: string): number {
@@ -49,15 +56,17 @@ export function parseNonEmptyString(value: unknown, key: string, file?: string):
 }
 
 // Visible ASCII only: the token is compared with an Authorization header, which cannot
-// carry whitespace or non-ASCII reliably, so such a token could never be presented.
+// carry whitespace or non-ASCII reliably, so such a token could never be presented. At least
+// 16 characters: a one-letter token fell to 65 guesses.
 const TOKEN = /^[\x21-\x7e]+$/;
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
 export function parseAdminToken(value: unknown, key: string, file?: string): string {
-  if (typeof value === 'string' && TOKEN.test(value)) return value;
+  if (typeof value === 'string' && value.length >= MIN_ADMIN_TOKEN_LENGTH && TOKEN.test(value)) return value;
   throw new ConfigError({
     key,
     value: typeof value === 'string' ? REDACTED : value,
-    accepted: 'a token of visible ASCII characters without spaces',
+    accepted: `a token of at least ${MIN_ADMIN_TOKEN_LENGTH} visible ASCII characters without spaces (for example the output of: openssl rand -hex 32)`,
     file,
   });
 }

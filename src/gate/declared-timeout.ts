@@ -5,17 +5,25 @@ import { requestHeader as headerOf } from '../common/request-headers.js';
  * (`x-stainless-timeout`, whole seconds, truncated), @google/genai (`x-server-timeout`, whole
  * seconds, rounded up) and gRPC (`grpc-timeout`, e.g. `1973m`). README "Compatibility" lists who
  * sends which. Read only when a request was aborted, from the headers it was sent with.
+ *
+ * The whole-second headers give a lower bound of the real timeout; a bound of 0 s (a sub-second
+ * timeout: `x-stainless-timeout: 0`, `x-server-timeout: 1`) says nothing, and then the request
+ * declares none: counted as one, any caller's cancel would have been a timeout.
  */
 export function declaredTimeoutMs(headers: unknown): number | undefined {
   try {
     const stainless = seconds(headerOf(headers, 'x-stainless-timeout'));
-    if (stainless !== undefined) return stainless * 1000;
+    if (stainless !== undefined) return positive(stainless * 1000);
     const server = seconds(headerOf(headers, 'x-server-timeout'));
-    if (server !== undefined) return Math.max(0, server - 1) * 1000;
+    if (server !== undefined) return positive((server - 1) * 1000);
     return grpcTimeout(headerOf(headers, 'grpc-timeout'));
   } catch {
     return undefined;
   }
+}
+
+function positive(ms: number): number | undefined {
+  return ms > 0 ? ms : undefined;
 }
 
 function seconds(text: string | undefined): number | undefined {

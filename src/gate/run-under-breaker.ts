@@ -18,7 +18,13 @@ export async function runUnderBreaker<T>(
   fn: () => Promise<T> | T,
 ): Promise<T> {
   const observation = admitRequest(registry, provider, undefined, undefined, undefined);
-  if (observation === undefined) throw new CircuitOpenError(provider.name, provider.breaker.retryAfterMs());
+  if (observation === undefined) {
+    const error = new CircuitOpenError(provider.name, provider.breaker.retryAfterMs());
+    // On the next turn of the event loop, like every local answer (docs/design.md, "Rejecting
+    // while open"): a caller retrying at once in a loop must not starve timers and sockets.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    throw error;
+  }
   let result: T;
   try {
     // Inside the try: a function that throws synchronously is recorded too (and frees its trial slot).

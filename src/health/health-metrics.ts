@@ -59,6 +59,15 @@ export interface ProviderHealthSnapshot {
   /** Seconds until the next half-open trial while open; null otherwise or while held open. */
   nextTrialIn: number | null;
   metrics: HealthMetrics;
+  /** Its endpoints (regions, deployments), each with its own circuit; empty for most providers. */
+  endpoints: readonly EndpointSnapshot[];
+}
+
+/** One endpoint of a provider: its own circuit, status and numbers. */
+export interface EndpointSnapshot extends Omit<ProviderHealthSnapshot, 'endpoints'> {
+  key: string;
+  region: string | null;
+  address: string | null;
 }
 
 const seconds = (ms: number | undefined): number | null => (ms === undefined ? null : ms / 1000);

@@ -9,6 +9,7 @@ export type HealthReason =
   | 'failure_rate'
   | 'rate_limited'
   | 'latency'
+  | 'endpoints'
   | 'baseline_latency'
   | 'trend';
 
@@ -35,6 +36,7 @@ const REASONS: readonly HealthReason[] = [
   'failure_rate',
   'rate_limited',
   'latency',
+  'endpoints',
   'baseline_latency',
   'trend',
 ];
@@ -43,8 +45,9 @@ const HALF_OPEN = 2;
 const FAILURE_RATE = 4;
 const RATE_LIMITED = 8;
 const LATENCY = 16;
-const BASELINE_LATENCY = 32;
-const TREND = 64;
+const ENDPOINTS = 32;
+const BASELINE_LATENCY = 64;
+const TREND = 128;
 
 /** What the baseline and the trend detector say (early-warning.ts), read at no cost. */
 export interface EarlySignals {
@@ -102,4 +105,37 @@ export function computeHealth(
     if (early.trendWarning) mask |= TREND;
   }
   return reportFor(mask);
+}
+
+/**
+ * A provider with endpoints (regions, deployments; docs/design.md, "Endpoints"): `unavailable` only
+ * when every endpoint is, `degraded` (reason `endpoints`) when some endpoint is not available,
+ * else what its own traffic says. `own` counts as one more endpoint when the provider also
+ * takes requests of its own (a host with no endpoint, like Vertex AI's global one).
+ */
+export function aggregateReports(
+  own: HealthReport,
+  ownTakesTraffic: boolean,
+  endpoints: Iterable<HealthReport>,
+): HealthReport {
+  let all = 0;
+  let unavailable = 0;
+  let troubled = 0;
+  for (const report of ownTakesTraffic ? [own, ...endpoints] : endpoints) {
+    all++;
+    if (report.status === 'unavailable') unavailable++;
+    if (report.status !== 'available') troubled++;
+  }
+  if (all === 0) return own;
+  if (unavailable === all) return reportFor(OPEN);
+  if (troubled === 0) return ownTakesTraffic ? own : AVAILABLE;
+  let mask = ENDPOINTS;
+  if (ownTakesTraffic) mask |= maskOf(own) & ~OPEN;
+  return reportFor(mask);
+}
+
+function maskOf(report: HealthReport): number {
+  let mask = 0;
+  for (const reason of report.reasons) mask |= 1 << REASONS.indexOf(reason);
+  return mask;
 }

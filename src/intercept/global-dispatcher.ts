@@ -23,18 +23,14 @@ function current(): DispatcherLike | undefined {
 }
 
 /**
- * Makes sure Node's own fetch dispatcher exists (constructing a Request loads Node's bundled
- * undici, which creates its Agent), then wraps whatever the global dispatcher is. Never
- * replaces it: a user's proxy or TLS settings survive.
+ * Wraps the global dispatcher, now if there is one, else at the moment the first undici copy
+ * sets it. Never creates one and never replaces it: non-provider requests keep exactly the
+ * dispatcher they would have without the plugin (a user's proxy or TLS settings, and the Agent
+ * of whichever undici loads first: Node's bundled one for the first fetch, npm undici's for its
+ * own requests when the app loads it first).
  */
 export function installGlobalDispatcher(): void {
-  if (current() === undefined && typeof Request === 'function') {
-    try {
-      new Request('http://localhost/');
-    } catch {
-      // Only the side effect (Node creating its dispatcher) matters.
-    }
-  }
+  if (current() === undefined && !hookFirstDispatcher()) forceBundledDispatcher();
   rewrapIfNeeded();
   // An app that calls setGlobalDispatcher after the preload replaces our wrapper; undici
   // defines the property non-configurable, so a setter cannot catch it. Check right after
@@ -43,7 +39,83 @@ export function installGlobalDispatcher(): void {
   watchdog ??= setInterval(rewrapIfNeeded, RECHECK_MS).unref();
 }
 
+const HOOKED = Symbol.for('provider-health.dispatcherDefineHook');
+type DefineProperty = typeof Object.defineProperty;
+type HookedDefine = DefineProperty & { [HOOKED]?: DefineProperty };
+
+/**
+ * Both undici copies (Node's bundled one when fetch is first used, npm undici when it is first
+ * loaded) create their Agent only if the global slot is empty, and set it with
+ * `Object.defineProperty(globalThis, Symbol.for('undici.globalDispatcher.1'), …)`. Until the
+ * first one does, `Object.defineProperty` forwards to the original and wraps that one value on
+ * its way in, so even the very first request goes through the wrapper; then the original is
+ * put back. Filling the slot ourselves instead (constructing a Request made Node's bundled undici
+ * create its Agent) made npm undici 7 run its requests on Node's undici 6 Agent, which keeps a
+ * connection pool per origin for ever. False when the original cannot be replaced (a frozen
+ * `Object`).
+ */
+function hookFirstDispatcher(): boolean {
+  const original = Object.defineProperty as HookedDefine;
+  if (original[HOOKED] !== undefined) return true;
+  const hooked = function defineProperty(target: object, key: PropertyKey, attributes: PropertyDescriptor) {
+    if (key === GLOBAL_DISPATCHER && target === globalThis && hasValue(attributes)) {
+      unhookFirstDispatcher();
+      const value: unknown = attributes.value;
+      if (isDispatcher(value)) {
+        installed = true;
+        return original(target, key, { ...attributes, value: wrapDispatcher(value) });
+      }
+    }
+    return original(target, key, attributes);
+  } as HookedDefine;
+  hooked[HOOKED] = original;
+  try {
+    Object.defineProperty = hooked;
+    return Object.defineProperty === hooked;
+  } catch {
+    return false;
+  }
+}
+
+function unhookFirstDispatcher(): void {
+  const original = (Object.defineProperty as HookedDefine)[HOOKED];
+  if (original === undefined) return;
+  try {
+    Object.defineProperty = original;
+  } catch {
+    // Frozen since: the hook stays, forwarding everything; it wraps nothing twice.
+  }
+}
+
+function hasValue(attributes: unknown): attributes is PropertyDescriptor {
+  try {
+    return typeof attributes === 'object' && attributes !== null && 'value' in attributes;
+  } catch {
+    return false;
+  }
+}
+
+function isDispatcher(value: unknown): value is DispatcherLike {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { dispatch?: unknown }).dispatch === 'function' &&
+    unwrapDispatcher(value) === undefined
+  );
+}
+
+/** The fallback where the hook cannot be set: have Node's bundled undici create its Agent now. */
+function forceBundledDispatcher(): void {
+  if (typeof Request !== 'function') return;
+  try {
+    new Request('http://localhost/');
+  } catch {
+    // Only the side effect (Node creating its dispatcher) matters.
+  }
+}
+
 export function uninstallGlobalDispatcher(): void {
+  unhookFirstDispatcher();
   if (watchdog !== undefined) clearInterval(watchdog);
   watchdog = undefined;
   const inner = unwrapDispatcher(current());
@@ -54,6 +126,7 @@ function rewrapIfNeeded(): void {
   const dispatcher = current();
   if (dispatcher === undefined || unwrapDispatcher(dispatcher) !== undefined) return;
   const isReplacement = installed;
+  unhookFirstDispatcher();
   (globalThis as GlobalWithDispatcher)[GLOBAL_DISPATCHER] = wrapDispatcher(dispatcher);
   installed = true;
   if (isReplacement && !warnedRewrap) {

@@ -71,9 +71,7 @@ function observe(
       if (observation === undefined) {
         linkRequest(req, 'rejected');
         announceLink('rejected');
-        const error = new CircuitOpenError(provider.name, provider.breaker.retryAfterMs());
-        // Before a socket exists: the request emits 'error' and never touches the network.
-        (req as unknown as { onSocket(socket: undefined, err: Error): void }).onSocket(undefined, error);
+        rejectLater(req, new CircuitOpenError(provider.name, provider.breaker.retryAfterMs()));
         return;
       }
       linkRequest(req, observation);
@@ -90,6 +88,23 @@ function observe(
     );
   }
   original.call(agent, req, options);
+}
+
+/**
+ * Fails a rejected request before it has a socket: it emits 'error' and 'close' and never
+ * touches the network. `onSocket` delivers on process.nextTick, which runs before the event
+ * loop turns; a service retrying at once would then never let a timer or socket run while the
+ * circuit is open. So the answer waits for the next turn (setImmediate), as a refused connection
+ * would. A caller that destroyed the request meanwhile gets what Node gives it without the
+ * plugin: its own error, or "socket hang up".
+ */
+function rejectLater(req: http.ClientRequest, error: Error): void {
+  setImmediate(() => {
+    (req as unknown as { onSocket(socket: undefined, err: Error | undefined): void }).onSocket(
+      undefined,
+      req.destroyed ? undefined : error,
+    );
+  });
 }
 
 /**

@@ -88,6 +88,13 @@ function answer(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
   });
   // Whatever the client sends is read and dropped, so a large body never stalls on flow control.
   stream.resume();
+  // On the next turn of the event loop, like every local answer: a client retrying at once in a
+  // loop must not starve timers and sockets.
+  setImmediate(() => respond(stream, headers));
+}
+
+function respond(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
+  if (stream.closed || stream.destroyed) return;
   const id = headers[REPLY_ID];
   const spec = typeof id === 'string' ? pending.get(id) : undefined;
   if (spec === undefined || spec.kind === 'error') {

@@ -24,12 +24,16 @@ class LocalController implements DispatchController {
 
 /**
  * Answers a dispatch locally while the circuit is open: no socket, no DNS. Delivered on a
- * microtask, like undici's MockAgent does, so `dispatch` has returned before callbacks run;
- * the caller may still abort in between, and then sees its abort instead.
+ * macrotask (setImmediate), so `dispatch` has returned before callbacks run and the caller may
+ * still abort in between (it then sees its abort instead). Not on a microtask: a service that
+ * retries at once would then chain rejection after rejection without the event loop ever
+ * turning, and its timers, sockets and own endpoints would freeze for as long as the circuit
+ * stays open (docs/design.md, "The host never pays"). A real request always costs at least one
+ * turn of the loop; so does this answer.
  */
 export function replyLocally(handler: AnyDispatchHandler, provider: Provider, rejectWith: RejectWith): void {
   const retryAfterMs = provider.breaker.retryAfterMs();
-  queueMicrotask(() => {
+  setImmediate(() => {
     const controller = new LocalController();
     const settled = { done: false };
     try {

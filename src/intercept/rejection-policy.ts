@@ -15,7 +15,10 @@ export function answerWithError(rejectWith: RejectWith, headers: unknown, grpc: 
   return !retriesConnectionErrors(headers);
 }
 
-const RETRYING_USER_AGENTS = /ai-sdk\/|\bai\/\d|langchainjs|@fal-ai\/client|replicate-javascript/i;
+// The AI SDK's tokens are `ai/<version>` and `ai-sdk/…`, each at the start or after a space:
+// unanchored, they also match `cohere-ai/8.1.0` and `google-genai-sdk/2.32.0`, whose clients
+// never retry a connection error.
+const RETRYING_USER_AGENTS = /(?:^|\s)ai(?:\/\d|-sdk\/)|langchainjs|@fal-ai\/client|replicate-javascript/i;
 
 function retriesConnectionErrors(headers: unknown): boolean {
   if (requestHeader(headers, 'x-stainless-lang') !== undefined) return true;

@@ -12,6 +12,11 @@ export interface CatalogEntry {
   apiKeyEnv?: string;
   /** Wire format of the provider's error bodies, which the local reply copies (src/intercept/synthetic-response.ts). */
   errorShape: 'openai' | 'anthropic' | 'google' | 'fal' | 'bedrock' | 'generic';
+  /**
+   * What the `*` of a wildcard host names, when each value is an endpoint with its own breaker
+   * (docs/design.md, "Endpoints"): a cloud region, or a deployment (an Azure resource).
+   */
+  endpoints?: 'region' | 'deployment';
 }
 
 export const CATALOG: readonly CatalogEntry[] = [
@@ -50,18 +55,21 @@ export const CATALOG: readonly CatalogEntry[] = [
     hosts: ['*-aiplatform.googleapis.com', 'aiplatform.googleapis.com'],
     aliases: ['vertex', 'vertex_ai', 'vertex-ai'],
     errorShape: 'google',
+    endpoints: 'region',
   },
   {
     name: 'azure.ai.openai',
     hosts: ['*.openai.azure.com'],
     aliases: ['azure', 'azure-openai', 'azure_openai'],
     errorShape: 'openai',
+    endpoints: 'deployment',
   },
   {
     name: 'aws.bedrock',
     hosts: ['bedrock-runtime.*.amazonaws.com'],
     aliases: ['bedrock', 'aws-bedrock'],
     errorShape: 'bedrock',
+    endpoints: 'region',
   },
   {
     name: 'mistral_ai',

@@ -13,6 +13,12 @@ const CACHE_LIMIT = 4096;
  * patterns. The cache is cleared when it reaches its limit or a pattern is added.
  */
 export class HostMatcher<T> {
+  /**
+   * @param refine turns what a pattern maps to into what the host gets, once per host (the result
+   * is cached): the registry picks the endpoint of a provider whose hosts name regions.
+   */
+  constructor(private readonly refine?: (value: T, host: string, pattern: HostPattern | undefined) => T) {}
+
   private readonly exact = new Map<string, T>();
   private readonly wildcards = new Map<string, Array<{ pattern: HostPattern; value: T }>>();
   private readonly cache = new Map<string, T | null>();
@@ -64,13 +70,16 @@ export class HostMatcher<T> {
 
   private resolve(host: string, port: number): T | undefined {
     const exact = this.exact.get(`${host}:${port}`) ?? this.exact.get(host);
-    if (exact !== undefined) return exact;
+    if (exact !== undefined) return this.refine === undefined ? exact : this.refine(exact, host, undefined);
     if (this.wildcards.size === 0) return undefined;
     // Longest fixed suffix first: the most specific pattern wins.
     for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
       const candidates = this.wildcards.get(host.slice(dot));
       if (candidates === undefined) continue;
-      for (const { pattern, value } of candidates) if (patternMatches(pattern, host, port)) return value;
+      for (const { pattern, value } of candidates) {
+        if (!patternMatches(pattern, host, port)) continue;
+        return this.refine === undefined ? value : this.refine(value, host, pattern);
+      }
     }
     return undefined;
   }

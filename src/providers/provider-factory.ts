@@ -26,6 +26,8 @@ export function buildProviderConfig(
     apiKeyEnv: entry?.apiKeyEnv,
     healthCheckUrl: own.healthCheckUrl,
     abortTimeout: own.abortTimeout,
+    endpointKind: entry?.endpoints,
+    endpoints: own.endpoints,
     rules: own.rules,
     breaker: {
       failureThreshold: own.failureThreshold,

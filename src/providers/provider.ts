@@ -3,7 +3,7 @@ import { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import type { Admission, CircuitState, TransitionEvent } from '../breaker/circuit-state.js';
 import { type Clock, systemClock } from '../common/clock.js';
 import { log } from '../common/log.js';
-import type { AbortTimeoutRule, SlowCallRule } from '../config/options.js';
+import type { AbortTimeoutRule, EndpointOptions, SlowCallRule } from '../config/options.js';
 import { relativeLimitMs } from '../health/baseline.js';
 import {
   EarlyWarning,
@@ -18,6 +18,7 @@ import {
 } from '../health/health-metrics.js';
 import {
   AVAILABLE,
+  aggregateReports,
   computeHealth,
   type HealthReport,
   type HealthStatus,
@@ -41,6 +42,10 @@ export interface ProviderConfig {
   rules: OutcomeRules;
   /** When an abort before any response header is a timeout (`providers.<name>.abortTimeout`). */
   abortTimeout: AbortTimeoutRule | false;
+  /** What the `*` of the provider's wildcard hosts names: each value an endpoint of its own. */
+  endpointKind: 'region' | 'deployment' | undefined;
+  /** Endpoints named in configuration, with their hosts (`providers.<name>.endpoints`). */
+  endpoints: Readonly<Record<string, EndpointOptions>>;
   breaker: BreakerOptions;
   /** The slow-call rule (`providers.<name>.slowCallDuration`); a relative one follows the baseline. */
   slowCall: SlowCallRule | false;
@@ -59,6 +64,20 @@ export interface ProviderEventSink {
   emit(name: 'status', event: StatusEvent): void;
   emit(name: 'trend', event: TrendEvent): void;
 }
+
+/** One endpoint of a provider (docs/design.md, "Endpoints"): a region or a deployment. */
+export interface EndpointInfo {
+  /** `us-east-1`, `my-resource`: the qualifier of the endpoint's name (`aws.bedrock@us-east-1`). */
+  readonly key: string;
+  /** The cloud region, when the key is one (`cloud.region`). */
+  readonly region: string | undefined;
+  /** The host it was first reached at (`server.address`). */
+  readonly address: string | undefined;
+}
+
+/** Endpoints a provider keeps apart at most; more share one `other` (bounded metric cardinality). */
+export const MAX_ENDPOINTS = 32;
+const OVERFLOW_KEY = 'other';
 
 // Non-success outcomes re-evaluate health at once; successes at most this often, since a
 // success can only end a degradation that a later read would notice anyway.
@@ -80,22 +99,75 @@ export class Provider {
   readonly early: EarlyWarning;
   /** Set once the provider has seen a request or was configured by the user; /health lists those. */
   active = false;
+  /** The provider this is an endpoint of; undefined for a provider. */
+  readonly parent: Provider | undefined;
+  readonly endpoint: EndpointInfo | undefined;
+  /** Whether requests went to the provider itself rather than to one of its endpoints. */
+  private direct = false;
   private tripMask = 0;
   private report: HealthReport = AVAILABLE;
   private lastHealthAt = Number.NEGATIVE_INFINITY;
   private nextSignalsAt = Number.NEGATIVE_INFINITY;
+  private readonly children = new Map<string, Provider>();
 
   constructor(
     readonly config: ProviderConfig,
     private readonly events: ProviderEventSink,
     readonly clock: Clock = systemClock,
+    of?: { parent: Provider; endpoint: EndpointInfo },
   ) {
+    this.parent = of?.parent;
+    this.endpoint = of?.endpoint;
     this.breaker = new CircuitBreaker(config.name, config.breaker, clock, (event) =>
       this.onTransition(event),
     );
     this.stats = new ProviderStats(config.statsWindowMs);
     this.early = new EarlyWarning(this.stats, config.earlyWarning);
     this.tripOn = config.tripOn;
+  }
+
+  /** The provider's name (`aws.bedrock`), also for one of its endpoints. */
+  get providerName(): string {
+    return this.parent?.name ?? this.name;
+  }
+
+  /** Its endpoints seen or configured so far. */
+  get endpoints(): readonly Provider[] {
+    return [...this.children.values()];
+  }
+
+  /** Whether requests went to the provider itself, not (only) to its endpoints. */
+  get takesRequestsItself(): boolean {
+    return this.children.size === 0 || this.direct;
+  }
+
+  existingEndpoint(key: string): Provider | undefined {
+    return this.children.get(key);
+  }
+
+  /**
+   * The endpoint `key` of this provider, created at first sight with the provider's settings and a
+   * breaker and stats of its own. Beyond MAX_ENDPOINTS, new keys share one `other` endpoint.
+   */
+  endpointFor(key: string, address?: string, region?: string): Provider {
+    const existing = this.children.get(key);
+    if (existing !== undefined) return existing;
+    if (this.parent !== undefined) return this;
+    const bounded = this.children.size >= MAX_ENDPOINTS ? OVERFLOW_KEY : key;
+    const shared = this.children.get(bounded);
+    if (shared !== undefined) return shared;
+    const overflow = bounded === OVERFLOW_KEY;
+    const endpoint: EndpointInfo = {
+      key: bounded,
+      region: overflow ? undefined : (region ?? (this.config.endpointKind === 'region' ? key : undefined)),
+      address: overflow ? undefined : address,
+    };
+    const config = { ...this.config, name: `${this.name}@${bounded}`, hosts: [] };
+    const child = new Provider(config, this.events, this.clock, { parent: this, endpoint });
+    child.tripOn = this.tripOn;
+    this.children.set(bounded, child);
+    this.active = true;
+    return child;
   }
 
   get name(): string {
@@ -119,6 +191,7 @@ export class Provider {
    */
   admit(): Admission {
     this.active = true;
+    if (this.children.size !== 0) this.direct = true;
     return this.breaker.admit();
   }
 
@@ -187,6 +260,18 @@ export class Provider {
   snapshot(): ProviderHealthSnapshot {
     const now = this.clock.now();
     const report = this.refreshHealth(now);
+    return {
+      ...this.ownSnapshot(now, report),
+      endpoints: [...this.children.values()].map((child) => ({
+        ...child.ownSnapshot(now, child.report),
+        key: child.endpoint?.key ?? child.name,
+        region: child.endpoint?.region ?? null,
+        address: child.endpoint?.address ?? null,
+      })),
+    };
+  }
+
+  private ownSnapshot(now: number, report: HealthReport): Omit<ProviderHealthSnapshot, 'endpoints'> {
     const retryMs = this.breaker.retryAfterMs(now);
     return {
       name: this.name,
@@ -213,10 +298,19 @@ export class Provider {
     this.refreshHealth(this.clock.now());
   }
 
-  private refreshHealth(now: number): HealthReport {
+  private refreshHealth(now: number, fromEndpoint = false): HealthReport {
     this.lastHealthAt = now;
     if (now >= this.nextSignalsAt) this.sampleSignals(now);
-    const next = computeHealth(this.breaker.state, this.stats, this.config.thresholds, now, this.early);
+    let next = computeHealth(this.breaker.state, this.stats, this.config.thresholds, now, this.early);
+    if (this.children.size !== 0) {
+      // An endpoint that changed tells its provider with its report already fresh; a read refreshes all.
+      if (!fromEndpoint) for (const child of this.children.values()) child.refreshOwn(now);
+      next = aggregateReports(
+        next,
+        this.direct,
+        [...this.children.values()].map((child) => child.report),
+      );
+    }
     const previous = this.report;
     if (next === previous) return next;
     this.report = next;
@@ -228,6 +322,7 @@ export class Provider {
         report: next,
         at: this.clock.wallNow(),
       });
+      this.parent?.refreshHealth(now, true);
     }
     return next;
   }
@@ -260,5 +355,24 @@ export class Provider {
       { provider: this.name, signals: event.signals, detail: event.detail },
     );
     this.events.emit('trend', event);
+  }
+
+  /** An endpoint's own health, without telling its provider again (its provider is asking). */
+  private refreshOwn(now: number): void {
+    if (this.parent === undefined) return;
+    if (now >= this.nextSignalsAt) this.sampleSignals(now);
+    const next = computeHealth(this.breaker.state, this.stats, this.config.thresholds, now, this.early);
+    const previous = this.report;
+    if (next === previous) return;
+    this.report = next;
+    this.lastHealthAt = now;
+    if (next.status === previous.status) return;
+    this.events.emit('status', {
+      provider: this.name,
+      status: next.status,
+      previous: previous.status,
+      report: next,
+      at: this.clock.wallNow(),
+    });
   }
 }

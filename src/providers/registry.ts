@@ -3,8 +3,13 @@ import { defaultProbe, whyNoProbe } from '../checks/default-probes.js';
 import type { HealthCheckResult, HealthProbe } from '../checks/health-check.js';
 import { HealthCheckScheduler } from '../checks/health-check-scheduler.js';
 import { type Clock, systemClock } from '../common/clock.js';
-import { compileHostPattern } from '../common/host-pattern.js';
-import { PROVIDER_NAME_PATTERN } from '../common/provider-name.js';
+import { compileHostPattern, wildcardPart } from '../common/host-pattern.js';
+import {
+  ENDPOINT_KEY_PATTERN,
+  PROVIDER_NAME_ACCEPTED,
+  PROVIDER_NAME_PATTERN,
+  splitEndpointName,
+} from '../common/provider-name.js';
 import type { Mode, RejectWith, ResolvedOptions } from '../config/options.js';
 import type { BaselineStore } from '../health/baseline-data.js';
 import type { HealthReport, HealthStatus } from '../health/health-status.js';
@@ -44,7 +49,13 @@ export class ProviderRegistry {
   private readonly providers = new Map<string, Provider>();
   private readonly aliases = new Map<string, string>();
   private readonly catalog = new Map<string, CatalogEntry>();
-  private readonly hosts = new HostMatcher<Provider>();
+  // A provider whose hosts name endpoints (`bedrock-runtime.*.amazonaws.com`) maps each host to
+  // the endpoint its `*` names; the matcher caches that per host, so the hot path is unchanged.
+  private readonly hosts = new HostMatcher<Provider>((provider, host, pattern) => {
+    if (pattern === undefined || provider.config.endpointKind === undefined) return provider;
+    const key = wildcardPart(pattern, host);
+    return key === undefined || !ENDPOINT_KEY_PATTERN.test(key) ? provider : provider.endpointFor(key, host);
+  });
   private readonly probes = new Map<string, HealthProbe>();
   private readonly checks: HealthCheckScheduler;
   private persistence: BaselinePersistence | undefined;
@@ -87,13 +98,26 @@ export class ProviderRegistry {
     return this.aliases.get(lower) ?? lower;
   }
 
+  /** A provider, or one of its endpoints by `provider@key` (`aws.bedrock@us-east-1`); undefined if unknown. */
   getProvider(name: string): Provider | undefined {
-    return this.providers.get(this.canonicalName(name));
+    const { provider, endpoint } = splitEndpointName(name);
+    const found = this.providers.get(this.canonicalName(provider));
+    return endpoint === undefined ? found : found?.existingEndpoint(endpoint.toLowerCase());
   }
 
   /** An existing provider, or a new one with no hosts (for `execute()` and explicit breakers). */
   getOrCreateProvider(name: string): Provider {
-    return this.getProvider(name) ?? this.createProvider(this.canonicalName(name));
+    const { provider, endpoint } = splitEndpointName(name);
+    const found =
+      this.providers.get(this.canonicalName(provider)) ?? this.createProvider(this.canonicalName(provider));
+    if (endpoint === undefined) return found;
+    const key = endpoint.toLowerCase();
+    if (!ENDPOINT_KEY_PATTERN.test(key)) {
+      throw new RangeError(
+        `provider-health: invalid endpoint "${key.slice(0, 80)}" of ${found.name}: ${PROVIDER_NAME_ACCEPTED}`,
+      );
+    }
+    return found.endpointFor(key);
   }
 
   /** The hot-path lookup: one Map hit for any origin seen before. */
@@ -233,6 +257,12 @@ export class ProviderRegistry {
     const provider = new Provider(config, this.events, this.clock);
     this.providers.set(name, provider);
     for (const pattern of config.hosts) this.hosts.add(compileHostPattern(pattern), provider);
+    for (const [key, endpoint] of Object.entries(config.endpoints)) {
+      const hosts = (endpoint.hosts ?? []).map((host) => compileHostPattern(host));
+      const address = hosts.find((host) => !host.wildcard)?.host;
+      const child = provider.endpointFor(key, address, endpoint.region);
+      for (const host of hosts) this.hosts.add(host, child);
+    }
     this.persistence?.adopt(provider);
     return provider;
   }

@@ -1,7 +1,7 @@
 import { isConfigError } from '../config/config-error.js';
 import { parseDuration } from '../config/duration.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import { requireAdmin } from './admin-auth.js';
+import { AdminAuth } from './admin-auth.js';
 import { providerJson } from './health-json.js';
 import { providerFromPath } from './health-routes.js';
 import { HttpError, sendJson } from './http-error.js';
@@ -12,6 +12,7 @@ import { logRequestAction } from './safe-log.js';
 
 /** Manual check (open to anyone, rate-capped by the scheduler) and the admin actions. */
 export function adminRoutes(registry: ProviderRegistry, options: ResolvedHandlerOptions): Route[] {
+  const admin = new AdminAuth(options.adminToken);
   return [
     {
       pattern: ['health', 'providers', ':name', 'check'],
@@ -38,7 +39,7 @@ export function adminRoutes(registry: ProviderRegistry, options: ResolvedHandler
       pattern: ['health', 'providers', ':name', 'reset'],
       methods: {
         POST: async ({ req, res, params }) => {
-          requireAdmin(req, options.adminToken, 'reset');
+          admin.require(req, 'reset');
           const provider = providerFromPath(registry, params.name);
           await readJsonBody(req, options.maxBodyBytes);
           const previous = provider.breaker.state;
@@ -56,7 +57,7 @@ export function adminRoutes(registry: ProviderRegistry, options: ResolvedHandler
       pattern: ['health', 'providers', ':name', 'open'],
       methods: {
         POST: async ({ req, res, params }) => {
-          requireAdmin(req, options.adminToken, 'force_open');
+          admin.require(req, 'force_open');
           const provider = providerFromPath(registry, params.name);
           const body = await readJsonBody(req, options.maxBodyBytes);
           const durationMs = openDuration(body.duration);

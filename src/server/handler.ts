@@ -8,6 +8,7 @@ import { healthRoutes } from './health-routes.js';
 import { HttpError, isHttpError, sendError } from './http-error.js';
 import { type HealthHandlerOptions, type ResolvedHandlerOptions, resolveHandlerOptions } from './options.js';
 import { pageRoutes } from './page-routes.js';
+import { answerAndClose } from './raw-answer.js';
 import { guardRequest, type HostRule, refuseUpgrade } from './request-guard.js';
 import { parseRequestPath } from './request-path.js';
 import { matchRoute, type Route } from './router.js';
@@ -48,8 +49,17 @@ export function createHandler(
   defaultHosts: readonly HostRule[] | undefined,
 ): HealthHandler {
   const resolved = resolveHandlerOptions(options, registry.options.adminToken, defaultHosts);
-  const hub = new EventHub(registry, resolved.replayEvents, resolved.snapshotIntervalMs);
-  const live = { keepAliveMs: resolved.keepAliveMs, maxBufferedBytes: resolved.maxBufferedBytes };
+  const hub = new EventHub(
+    registry,
+    resolved.replayEvents,
+    resolved.snapshotIntervalMs,
+    resolved.maxLiveClients,
+  );
+  const live = {
+    keepAliveMs: resolved.keepAliveMs,
+    maxBufferedBytes: resolved.maxBufferedBytes,
+    maxInFlightBytes: resolved.maxInFlightBytes,
+  };
   const sockets = new LiveWebSocket(hub, live);
   const streams = new Set<ServerResponse>();
   const routes: Route[] = [
@@ -60,6 +70,7 @@ export function createHandler(
       pattern: ['health', 'events'],
       methods: {
         GET: ({ req, res, path }) => {
+          if (hub.full) throw tooManyClients();
           streams.add(res);
           res.on('close', () => streams.delete(res));
           serveEventStream(req, res, hub, path.query, live);
@@ -114,6 +125,11 @@ export function createHandler(
       refuseUpgrade(socket, error);
       return true;
     }
+    if (hub.full) {
+      const error = tooManyClients();
+      answerAndClose(socket, error.status, 'Service Unavailable', error.code, error.message);
+      return true;
+    }
     sockets.handleUpgrade(req, socket, head, path.query);
     return true;
   };
@@ -128,6 +144,14 @@ export function createHandler(
 }
 
 const notFound = (): HttpError => new HttpError(404, 'not_found', 'no such endpoint');
+
+const tooManyClients = (): HttpError =>
+  new HttpError(
+    503,
+    'too_many_clients',
+    'too many live event clients are connected; try again later (the limit is the maxLiveClients option)',
+    { 'retry-after': '10', connection: 'close' },
+  );
 
 /** Anything not an HttpError is our bug: a 500 with no detail, and one log line per kind. */
 function fail(res: ServerResponse, error: unknown): void {

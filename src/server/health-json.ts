@@ -29,9 +29,24 @@ export interface ProviderJson {
   circuit_state: CircuitState;
   next_trial_in: number | null;
   metrics: HealthMetricsJson;
+  /** By endpoint key (`us-east-1`): each region or deployment with its own circuit. Empty for most providers. */
+  endpoints: Record<string, EndpointJson>;
+}
+
+export interface EndpointJson extends Omit<ProviderJson, 'endpoints'> {
+  region: string | null;
+  address: string | null;
 }
 
 export function providerJson(snapshot: ProviderHealthSnapshot): ProviderJson {
+  const endpoints: Record<string, EndpointJson> = {};
+  for (const endpoint of snapshot.endpoints) {
+    endpoints[endpoint.key] = { ...unitJson(endpoint), region: endpoint.region, address: endpoint.address };
+  }
+  return { ...unitJson(snapshot), endpoints };
+}
+
+function unitJson(snapshot: Omit<ProviderHealthSnapshot, 'endpoints'>): Omit<ProviderJson, 'endpoints'> {
   return {
     name: snapshot.name,
     status: snapshot.status,

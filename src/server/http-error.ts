@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'request_timeout'
   | 'headers_too_large'
   | 'bad_request'
+  | 'too_many_clients'
+  | 'too_many_attempts'
   | 'internal_error';
 
 /** An answer other than success, thrown by a route and turned into JSON by the handler. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseAdminToken } from '../config/values.js';
 import { type HostRule, parseAllowedHosts } from './request-guard.js';
 
 /** HTTP status for each overall health, so a readiness probe can be pointed at `/health`. */
@@ -28,8 +29,17 @@ export interface HealthHandlerOptions {
   keepAliveMs?: number;
   /** How often live clients get a fresh snapshot of every provider (metrics move without transitions), ms. @default 5000 */
   snapshotIntervalMs?: number;
-  /** A live client with more than this queued and unsent is dropped, bytes. @default 262144 */
+  /** A live client with more than this queued and unsent in the process is dropped, bytes. @default 262144 */
   maxBufferedBytes?: number;
+  /**
+   * What a live client may have been sent without proof that it read it, bytes. A WebSocket
+   * client further behind its last answered ping is dropped; an SSE stream ends after this much
+   * and the client reconnects and resumes (Last-Event-ID), so one that stopped reading holds no
+   * more than this in socket buffers, the kernel's included. @default 1048576
+   */
+  maxInFlightBytes?: number;
+  /** Live clients (SSE and WebSocket) at once; more get a 503 `too_many_clients`. @default 64 */
+  maxLiveClients?: number;
   /** Events kept for replay after a reconnect (and for the status page's timeline). @default 1000 */
   replayEvents?: number;
   /**
@@ -60,6 +70,12 @@ export interface HealthServerOptions extends HealthHandlerOptions {
   headersTimeoutMs?: number;
   /** A client that has not sent its whole request within this long gets a 408, ms. @default 15000 */
   requestTimeoutMs?: number;
+  /**
+   * Open connections at most (live event streams included); further ones are closed at once, so
+   * clients that connect and never send nor read cannot exhaust the host's file descriptors.
+   * @default 256
+   */
+  maxConnections?: number;
 }
 
 export interface ResolvedHandlerOptions {
@@ -71,6 +87,8 @@ export interface ResolvedHandlerOptions {
   keepAliveMs: number;
   snapshotIntervalMs: number;
   maxBufferedBytes: number;
+  maxInFlightBytes: number;
+  maxLiveClients: number;
   replayEvents: number;
   /** Host rules to enforce; undefined: no `Host` check. */
   allowedHosts: readonly HostRule[] | undefined;
@@ -80,6 +98,14 @@ const statusCode = (value: number | undefined, fallback: number, key: string): n
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 200 || value > 599) {
     throw new RangeError(`provider-health: statusCodes.${key} must be an HTTP status 200-599, got ${value}`);
+  }
+  return value;
+};
+
+const positive = (value: number | undefined, fallback: number, key: string): number => {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`provider-health: ${key} must be a positive integer, got ${value}`);
   }
   return value;
 };
@@ -102,7 +128,10 @@ export function resolveHandlerOptions(
   defaultHosts?: readonly HostRule[],
 ): ResolvedHandlerOptions {
   const codes = options.statusCodes ?? {};
-  const token = options.adminToken ?? registryToken;
+  // A token given in code passes the same check as one from the environment or a file.
+  const given = options.adminToken;
+  const token =
+    given === undefined ? registryToken : given === '' ? '' : parseAdminToken(given, 'adminToken');
   return {
     adminToken: token === undefined || token === '' ? undefined : token,
     statusCodes: {
@@ -115,7 +144,9 @@ export function resolveHandlerOptions(
     maxBodyBytes: options.maxBodyBytes ?? 8192,
     keepAliveMs: options.keepAliveMs ?? 15_000,
     snapshotIntervalMs: options.snapshotIntervalMs ?? 5_000,
-    maxBufferedBytes: options.maxBufferedBytes ?? 256 * 1024,
+    maxBufferedBytes: positive(options.maxBufferedBytes, 256 * 1024, 'maxBufferedBytes'),
+    maxInFlightBytes: positive(options.maxInFlightBytes, 1024 * 1024, 'maxInFlightBytes'),
+    maxLiveClients: positive(options.maxLiveClients, 64, 'maxLiveClients'),
     replayEvents: options.replayEvents ?? 1000,
     allowedHosts: options.allowedHosts === undefined ? defaultHosts : parseAllowedHosts(options.allowedHosts),
   };

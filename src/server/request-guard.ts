@@ -3,6 +3,7 @@ import { BlockList, isIPv4 } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { isHostName, splitHostPort } from '../common/host.js';
 import { HttpError } from './http-error.js';
+import { answerAndClose } from './raw-answer.js';
 
 /**
  * Browser-borne attacks on the health server, refused before any route runs:
@@ -143,14 +144,5 @@ export function guardRequest(
 
 /** Answers a refused upgrade on the raw socket, in the JSON shape of every other error. */
 export function refuseUpgrade(socket: Duplex, error: HttpError): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const body = JSON.stringify({ error: { code: error.code, message: error.message } });
-  socket.once('finish', () => socket.destroy());
-  socket.end(
-    `HTTP/1.1 ${error.status} Forbidden\r\ncontent-type: application/json; charset=utf-8\r\n` +
-      `cache-control: no-store\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  answerAndClose(socket, error.status, 'Forbidden', error.code, error.message);
 }

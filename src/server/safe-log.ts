@@ -41,23 +41,3 @@ export function logRequestAction(
     ...extra,
   });
 }
-
-// Failed logins are logged, but a brute-force loop must not turn the log into a flood.
-const DENIED_PER_MINUTE = 10;
-let deniedWindowStart = 0;
-let deniedInWindow = 0;
-
-export function logDenied(req: IncomingMessage, action: string, reason: string): void {
-  const now = Date.now();
-  if (now - deniedWindowStart > 60_000) {
-    deniedWindowStart = now;
-    deniedInWindow = 0;
-  }
-  if (++deniedInWindow > DENIED_PER_MINUTE) return;
-  log('warn', `health server: ${action} denied`, {
-    action,
-    reason,
-    path: escapeForLog(req.url),
-    ...remoteOf(req),
-  });
-}

@@ -6,6 +6,7 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import { createHandler, type HealthHandler } from './handler.js';
 import type { ErrorCode } from './http-error.js';
 import type { HealthServerOptions } from './options.js';
+import { answerAndClose } from './raw-answer.js';
 import { isLoopbackAddress } from './request-guard.js';
 
 export interface RunningHealthServer {
@@ -20,7 +21,8 @@ export interface RunningHealthServer {
 /**
  * The standalone health server on node:http (a handful of routes do not earn a framework).
  * Slow clients are cut off by Node's own header and request timeouts; they are checked every
- * second rather than Node's default 30 s, so a slowloris cannot hold sockets for long.
+ * second rather than Node's default 30 s, so a slowloris cannot hold sockets for long, and the
+ * number of open connections is capped.
  */
 export async function startHealthServer(
   registry: ProviderRegistry,
@@ -43,22 +45,18 @@ export async function startHealthServer(
     connectionsCheckingInterval: Math.min(1_000, headersTimeout),
     maxHeaderSize: 16 * 1024,
   });
+  // Beyond this many open connections new ones are closed at once: clients that connect and
+  // never send nor read cannot take the host's file descriptors (its own port, its provider calls).
+  server.maxConnections = maxConnections(options.maxConnections);
   server.on('request', (req, res) => handler(req, res));
   server.on('upgrade', (req, socket, head) => {
     if (!handler.handleUpgrade(req, socket, head)) socket.destroy();
   });
   // Malformed requests, oversized headers and slow clients never reach the handler: answer
-  // them here, in the same JSON shape, if the socket can still take it.
+  // them here, in the same JSON shape, and close the socket.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) {
-      socket.destroy();
-      return;
-    }
     const [status, reason, code] = clientErrorAnswer(error.code);
-    const body = JSON.stringify({ error: { code, message: reason.toLowerCase() } });
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\nconnection: close\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
-    );
+    answerAndClose(socket, status, reason, code, reason.toLowerCase());
   });
   // The server is for operators and probes: it must never keep the host process alive.
   server.unref();
@@ -84,6 +82,16 @@ export async function startHealthServer(
         server.closeAllConnections();
       }),
   };
+}
+
+const DEFAULT_MAX_CONNECTIONS = 256;
+
+function maxConnections(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_CONNECTIONS;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`provider-health: maxConnections must be a positive integer, got ${value}`);
+  }
+  return value;
 }
 
 function clientErrorAnswer(code: string | undefined): [number, string, ErrorCode] {

@@ -1,16 +1,28 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EventHub } from './event-hub.js';
-import type { LiveEvent, SnapshotMessage } from './live-event.js';
+import { dropSocket } from './drop-socket.js';
+import type { EventHub, LiveFrame } from './event-hub.js';
+import type { LiveEvent } from './live-event.js';
 
 export interface LiveStreamOptions {
   keepAliveMs: number;
   maxBufferedBytes: number;
+  maxInFlightBytes: number;
 }
+
+// After a stream has ended (its byte budget spent), a client that does not close its side by
+// then is reset: it is not reading.
+const END_GRACE_MS = 2_000;
 
 /**
  * `GET /health/events` as Server-Sent Events: replays what the client missed (`Last-Event-ID`,
  * sent by browsers on reconnect, or `?since=`), then a snapshot, then live events, with a
  * comment line as keep-alive so proxies do not cut an idle stream.
+ *
+ * What a client that stopped reading can cost is bounded twice. Bytes queued in the process
+ * above `maxBufferedBytes` drop it. And SSE has no way back to tell what the client has read,
+ * so a stream ends after `maxInFlightBytes`: a reading client reconnects (EventSource does so by
+ * itself) and resumes from its Last-Event-ID without missing anything, while one that does not
+ * read never holds more than that in socket buffers, the kernel's included.
  */
 export function serveEventStream(
   req: IncomingMessage,
@@ -29,6 +41,7 @@ export function serveEventStream(
   });
   res.socket?.setNoDelay(true);
   let closed = false;
+  let sent = 0;
   let unsubscribe = (): void => {};
   let keepAlive: NodeJS.Timeout | undefined;
   const stop = (): void => {
@@ -37,16 +50,25 @@ export function serveEventStream(
     clearInterval(keepAlive);
     unsubscribe();
   };
-  // A consumer that does not read is dropped rather than buffered without bound: the client
-  // reconnects with Last-Event-ID and gets the replay instead.
+  const end = (): void => {
+    stop();
+    const socket = res.socket;
+    res.end();
+    socket?.end();
+    const reset = setTimeout(() => dropSocket(socket), END_GRACE_MS);
+    reset.unref();
+    socket?.once('close', () => clearTimeout(reset));
+  };
   const write = (chunk: string): void => {
     if (closed) return;
     if (res.writableLength > options.maxBufferedBytes) {
       stop();
-      res.destroy();
+      dropSocket(res.socket);
       return;
     }
     res.write(chunk);
+    sent += Buffer.byteLength(chunk);
+    if (sent >= options.maxInFlightBytes) end();
   };
   req.on('close', stop);
   res.on('close', stop);
@@ -54,11 +76,18 @@ export function serveEventStream(
 
   write(`retry: 2000\n\n`);
   const from = resumeFrom(req, query);
-  if (from !== undefined) for (const event of hub.since(from)) write(eventFrame(event));
-  write(snapshotFrame(hub.snapshot()));
+  if (from !== undefined)
+    for (const event of hub.since(from)) write(eventFrame(event, JSON.stringify(event)));
+  write(snapshotFrame(JSON.stringify(hub.snapshot())));
+  if (closed) return;
   unsubscribe = hub.subscribe({
-    event: (event: LiveEvent) => write(eventFrame(event)),
-    snapshot: (snapshot: SnapshotMessage) => write(snapshotFrame(snapshot)),
+    events: (frames) => {
+      for (const frame of frames) write(eventFrame(frame.message, frame.json));
+    },
+    // A newer snapshot replaces an older one: a client with bytes still queued skips this one.
+    snapshot: (frame: LiveFrame) => {
+      if (res.writableLength === 0) write(snapshotFrame(frame.json));
+    },
   });
   keepAlive = setInterval(() => write(': keep-alive\n\n'), options.keepAliveMs);
   keepAlive.unref();
@@ -73,8 +102,7 @@ export function resumeFrom(req: IncomingMessage, query: URLSearchParams): number
 }
 
 // JSON.stringify never emits a raw newline, so each payload is exactly one `data:` line.
-const eventFrame = (event: LiveEvent): string =>
-  `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+const eventFrame = (event: LiveEvent, json: string): string =>
+  `id: ${event.id}\nevent: ${event.type}\ndata: ${json}\n\n`;
 
-const snapshotFrame = (snapshot: SnapshotMessage): string =>
-  `event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
+const snapshotFrame = (json: string): string => `event: snapshot\ndata: ${json}\n\n`;

@@ -48,6 +48,8 @@ td:last-child { border-right: 1px solid var(--line); border-radius: 0 6px 6px 0;
 tr.available td:first-child { border-left-color: var(--ok); }
 tr.degraded td:first-child { border-left-color: var(--warn); }
 tr.unavailable td:first-child { border-left-color: var(--bad); }
+tr.endpoint td { font-size: 13px; }
+tr.endpoint td:first-child { padding-left: 22px; font-weight: 500; color: var(--muted); }
 td.num { font-variant-numeric: tabular-nums; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; }
 .badge { display: inline-block; font-size: 12px; font-weight: 600; padding: 2px 9px; border-radius: 4px; letter-spacing: .3px; }
 .badge.available, .badge.closed { color: var(--ok); background: rgba(63,185,80,.12); }

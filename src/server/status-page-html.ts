@@ -1,4 +1,4 @@
-import type { ProvidersView } from './health-json.js';
+import type { EndpointJson, ProviderJson, ProvidersView } from './health-json.js';
 import { countdown, escapeHtml as e, label, millis, percent } from './html.js';
 import type { LiveEvent } from './live-event.js';
 import { timelineSegments } from './timeline.js';
@@ -54,9 +54,27 @@ ${names.length === 0 ? '<tr><td colspan="10" class="empty">No provider has been 
 `;
 }
 
+/** A provider's row, then one row per endpoint (each has its own circuit). */
 function row(name: string, input: StatusPageInput): string {
   const p = input.view.providers[name];
   if (p === undefined) return '';
+  const endpoints = Object.keys(p.endpoints)
+    .sort()
+    .map((key) => {
+      const endpoint = p.endpoints[key] as EndpointJson;
+      const where = endpoint.region !== null && endpoint.region !== key ? ` (${endpoint.region})` : '';
+      return unitRow(`${name}@${key}`, `↳ ${key}${where}`, endpoint, input, true);
+    });
+  return [unitRow(name, name, p, input, false), ...endpoints].join('\n');
+}
+
+function unitRow(
+  name: string,
+  title: string,
+  p: Omit<ProviderJson, 'endpoints'>,
+  input: StatusPageInput,
+  endpoint: boolean,
+): string {
   const metrics = p.metrics;
   const baseline = metrics.baseline;
   const status = p.status;
@@ -69,8 +87,8 @@ function row(name: string, input: StatusPageInput): string {
         `<span class="${e(s.state)}" style="left:${s.left.toFixed(2)}%;width:${s.width.toFixed(2)}%" title="${e(label(s.state))}"></span>`,
     )
     .join('');
-  return `<tr class="${e(status)}" data-provider="${e(name)}">
-<td>${e(name)}</td>
+  return `<tr class="${e(status)}${endpoint ? ' endpoint' : ''}" data-provider="${e(name)}">
+<td>${e(title)}</td>
 <td><span class="badge ${e(status)}">${e(status)}</span><span class="reasons">${e(reasons)}</span></td>
 <td><span class="badge ${e(circuit)}">${e(label(circuit))}</span></td>
 <td class="num">${percent(metrics.failure_rate)}${normal(baseline === null ? undefined : percent(baseline.failure_rate))}</td>

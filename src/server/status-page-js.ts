@@ -9,6 +9,8 @@ export const STATUS_PAGE_JS = `'use strict';
   var body = document.body;
   var base = body.dataset.base || '';
   var providers = {};
+  // Providers and their endpoints (name@key), each with its own circuit: one row each.
+  var units = {};
   var events = [];
   var seen = {};
   var nextTrialAt = {};
@@ -65,7 +67,7 @@ export const STATUS_PAGE_JS = `'use strict';
   }
   function countdown(name) {
     var at = nextTrialAt[name];
-    if (!at || !providers[name] || providers[name].circuit_state !== 'open') return '\\u2013';
+    if (!at || !units[name] || units[name].circuit_state !== 'open') return '\\u2013';
     var s = Math.max(0, Math.ceil((at - Date.now()) / 1000));
     return s < 60 ? s + ' s' : Math.floor(s / 60) + 'm ' + String(s % 60).padStart(2, '0') + 's';
   }
@@ -83,10 +85,10 @@ export const STATUS_PAGE_JS = `'use strict';
     return cell;
   }
   function row(name, now) {
-    var p = providers[name], m = p.metrics || {};
-    var tr = el('tr', p.status);
+    var p = units[name], m = p.metrics || {};
+    var tr = el('tr', p.status + (p.endpoint ? ' endpoint' : ''));
     tr.dataset.provider = name;
-    tr.appendChild(el('td', '', name));
+    tr.appendChild(el('td', '', p.endpoint ? '\\u21b3 ' + p.endpoint + (p.region && p.region !== p.endpoint ? ' (' + p.region + ')' : '') : name));
     var status = el('td');
     status.appendChild(el('span', 'badge ' + p.status, p.status));
     status.appendChild(el('span', 'reasons', (p.reasons || []).join(', ')));
@@ -120,7 +122,18 @@ export const STATUS_PAGE_JS = `'use strict';
       tbody.appendChild(el('tr')).appendChild(empty);
     }
     var counts = { available: 0, degraded: 0, unavailable: 0 };
-    names.forEach(function (n) { counts[providers[n].status]++; tbody.appendChild(row(n, now)); });
+    units = {};
+    names.forEach(function (n) {
+      units[n] = providers[n];
+      counts[providers[n].status]++;
+      tbody.appendChild(row(n, now));
+      var endpoints = providers[n].endpoints || {};
+      Object.keys(endpoints).sort().forEach(function (key) {
+        var unit = Object.assign({}, endpoints[key], { endpoint: key });
+        units[n + '@' + key] = unit;
+        tbody.appendChild(row(n + '@' + key, now));
+      });
+    });
     var overall = names.every(function (n) { return providers[n].status === 'available'; }) ? 'healthy'
       : names.every(function (n) { return providers[n].status === 'unavailable'; }) ? 'unhealthy' : 'degraded';
     $('overall').className = 'overall ' + overall;

@@ -1,13 +1,30 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { EventHub } from './event-hub.js';
+import { dropSocket } from './drop-socket.js';
+import type { EventHub, LiveFrame } from './event-hub.js';
 import type { LiveStreamOptions } from './sse.js';
 import { resumeFrom } from './sse.js';
+
+/** One client: bytes sent, how far its pongs prove it has read, the pings awaiting their pong. */
+interface LiveClient {
+  socket: Duplex;
+  alive: boolean;
+  sent: number;
+  read: number;
+  pings: Array<{ at: number; token: Buffer }>;
+}
 
 /**
  * The same events as the SSE stream over a WebSocket (`ws://host/health/events`), for clients
  * that want one socket both ways. Messages are the SSE payloads as JSON text frames.
+ *
+ * A client that stops reading is dropped, never buffered without bound: when more than
+ * `maxBufferedBytes` wait in the process, or when more than `maxInFlightBytes` were sent after
+ * the last ping it answered. A pong proves the client read everything sent before its ping
+ * (one byte stream, in order), and each ping carries a random token the pong must echo, so a
+ * client cannot claim to have read what it has not. The kernel's share is thereby bounded too.
  */
 export class LiveWebSocket {
   private readonly wss = new WebSocketServer({
@@ -16,7 +33,7 @@ export class LiveWebSocket {
     maxPayload: 1024,
     perMessageDeflate: false,
   });
-  private readonly alive = new WeakMap<WebSocket, boolean>();
+  private readonly clients = new Map<WebSocket, LiveClient>();
   private readonly pinger: NodeJS.Timeout;
 
   constructor(
@@ -25,11 +42,11 @@ export class LiveWebSocket {
   ) {
     // A client that stopped answering pings (a laptop closed mid-stream) is terminated.
     this.pinger = setInterval(() => {
-      for (const socket of this.wss.clients) {
-        if (this.alive.get(socket) === false) socket.terminate();
+      for (const [ws, client] of this.clients) {
+        if (!client.alive) this.drop(ws, client);
         else {
-          this.alive.set(socket, false);
-          socket.ping();
+          client.alive = false;
+          this.ping(ws, client);
         }
       }
     }, options.keepAliveMs);
@@ -41,32 +58,68 @@ export class LiveWebSocket {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, query: URLSearchParams): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, req, query));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, socket, req, query));
   }
 
   close(): void {
     clearInterval(this.pinger);
     for (const socket of this.wss.clients) socket.terminate();
+    this.clients.clear();
     this.wss.close();
   }
 
-  private attach(ws: WebSocket, req: IncomingMessage, query: URLSearchParams): void {
-    this.alive.set(ws, true);
-    ws.on('pong', () => this.alive.set(ws, true));
+  private attach(ws: WebSocket, socket: Duplex, req: IncomingMessage, query: URLSearchParams): void {
+    const client: LiveClient = { socket, alive: true, sent: 0, read: 0, pings: [] };
+    this.clients.set(ws, client);
+    ws.on('pong', (data: Buffer) => {
+      client.alive = true;
+      const head = client.pings[0];
+      if (head === undefined || !head.token.equals(data)) return;
+      client.pings.shift();
+      client.read = head.at;
+    });
     ws.on('error', () => ws.terminate());
-    // Slow consumers are dropped, never buffered without bound; they reconnect with ?since=.
-    const send = (value: unknown): void => {
+    const { maxBufferedBytes, maxInFlightBytes } = this.options;
+    const send = (json: string): void => {
       if (ws.readyState !== ws.OPEN) return;
-      if (ws.bufferedAmount > this.options.maxBufferedBytes) {
-        ws.terminate();
+      if (ws.bufferedAmount > maxBufferedBytes || client.sent - client.read > maxInFlightBytes) {
+        this.drop(ws, client);
         return;
       }
-      ws.send(JSON.stringify(value));
+      ws.send(json);
+      client.sent += Buffer.byteLength(json);
+      // Ask for proof of reading well before the window is spent.
+      if (client.pings.length === 0 && client.sent - client.read > maxInFlightBytes / 4)
+        this.ping(ws, client);
     };
     const from = resumeFrom(req, query);
-    if (from !== undefined) for (const event of this.hub.since(from)) send(event);
-    send(this.hub.snapshot());
-    const unsubscribe = this.hub.subscribe({ event: send, snapshot: send });
-    ws.on('close', unsubscribe);
+    if (from !== undefined) for (const event of this.hub.since(from)) send(JSON.stringify(event));
+    send(JSON.stringify(this.hub.snapshot()));
+    const unsubscribe = this.hub.subscribe({
+      events: (frames) => {
+        for (const frame of frames) send(frame.json);
+      },
+      // A newer snapshot replaces an older one: a client with bytes still queued skips this one.
+      snapshot: (frame: LiveFrame) => {
+        if (ws.bufferedAmount === 0) send(frame.json);
+      },
+    });
+    ws.on('close', () => {
+      unsubscribe();
+      this.clients.delete(ws);
+    });
+  }
+
+  private ping(ws: WebSocket, client: LiveClient): void {
+    if (ws.readyState !== ws.OPEN) return;
+    const token = randomBytes(8);
+    client.pings.push({ at: client.sent, token });
+    ws.ping(token);
+  }
+
+  private drop(ws: WebSocket, client: LiveClient): void {
+    this.clients.delete(ws);
+    dropSocket(client.socket);
+    ws.terminate();
   }
 }

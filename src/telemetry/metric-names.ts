@@ -17,6 +17,10 @@ export const ATTR = {
   healthStatus: 'ai_provider.health.status',
   /** `failure_rate` or `latency`: which signal of the early warning trends up. */
   trendSignal: 'ai_provider.trend.signal',
+  /** The host of one endpoint of a provider (docs/design.md, "Endpoints"): a region's or a deployment's. */
+  serverAddress: 'server.address',
+  /** The region of an endpoint, when its provider names regions (Bedrock, Vertex AI). */
+  cloudRegion: 'cloud.region',
   /** `requests` or `tokens`: which budget an `x-ratelimit-*` header pair describes. */
   ratelimitKind: 'ai_provider.ratelimit.kind',
 } as const;

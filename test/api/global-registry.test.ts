@@ -23,7 +23,7 @@ describe('getRegistry with a bad setting in the environment', () => {
         .filter((line) => line.includes('PROVIDER_HEALTH_FAILURE_THRESHOLD'));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain('lots');
-      expect(lines[0]).toContain('expected an integer of at least 1');
+      expect(lines[0]).toContain('expected an integer from 1 to 1000');
     } finally {
       stderr.mockRestore();
     }

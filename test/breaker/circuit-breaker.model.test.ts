@@ -202,6 +202,14 @@ const slowCallRule = fc.oneof(
   },
 );
 
+/**
+ * A plain comparison: expect() costs far more than the breaker step it checks, and this runs about
+ * half a million times; fast-check reports the failing sequence, shrunk, with this message.
+ */
+function same<T>(what: string, actual: T, expected: T): void {
+  if (actual !== expected) throw new Error(`${what}: breaker ${String(actual)}, model ${String(expected)}`);
+}
+
 describe('CircuitBreaker against the reference model', () => {
   it('never diverges over thousands of random sequences', () => {
     fc.assert(
@@ -242,9 +250,9 @@ describe('CircuitBreaker against the reference model', () => {
             } else if (step.kind === 'admit') {
               const real = breaker.admit();
               const expected = model.admit(clock.now());
-              expect(real === REJECTED).toBe(expected === 'rejected');
+              same('rejected', real === REJECTED, expected === 'rejected');
               if (expected !== 'rejected') {
-                expect(real > 0).toBe(expected.trial);
+                same('trial', real > 0, expected.trial);
                 outstanding.push({ real, model: expected });
               }
             } else if (outstanding.length > 0) {
@@ -257,14 +265,14 @@ describe('CircuitBreaker against the reference model', () => {
               model.settle(ticket.model, step.result, call, clock.now());
             }
             model.tick(clock.now());
-            expect(breaker.state).toBe(model.state);
-            expect(breaker.trialsInFlight).toBe(model.live.length);
+            same('state', breaker.state, model.state);
+            same('trials in flight', breaker.trialsInFlight, model.live.length);
             // Cheap per step (the lists only grow); the whole lists are compared at the end.
-            if (seen.length !== model.transitions.length || seen.at(-1) !== model.transitions.at(-1))
-              expect(seen).toEqual(model.transitions);
+            same('transitions', seen.length, model.transitions.length);
+            same('last transition', seen.at(-1), model.transitions.at(-1));
             if (model.state === 'closed') {
-              expect(breaker.consecutiveFailures).toBe(model.failures);
-              expect(breaker.slowCallsInWindow).toBe(model.slowInWindow);
+              same('consecutive failures', breaker.consecutiveFailures, model.failures);
+              same('slow calls in the window', breaker.slowCallsInWindow, model.slowInWindow);
             }
           }
           expect(seen).toEqual(model.transitions);

@@ -16,7 +16,7 @@ describe('readEnvOptions: good values', () => {
     ['PROVIDER_HEALTH_SERVER', '0.0.0.0:9000', { server: { host: '0.0.0.0', port: 9000 } }],
     ['PROVIDER_HEALTH_SERVER', '[::1]:9465', { server: { host: '::1', port: 9465 } }],
     ['PROVIDER_HEALTH_SERVER', 'off', { server: false }],
-    ['PROVIDER_HEALTH_ADMIN_TOKEN', 's3cr3t-T0ken!', { adminToken: 's3cr3t-T0ken!' }],
+    ['PROVIDER_HEALTH_ADMIN_TOKEN', 's3cr3t-T0ken!-0123456', { adminToken: 's3cr3t-T0ken!-0123456' }],
     ['PROVIDER_HEALTH_CHECK_INTERVAL', '30s', { checkIntervalMs: 30_000 }],
     ['PROVIDER_HEALTH_CHECK_INTERVAL', 'off', { checkIntervalMs: false }],
     ['PROVIDER_HEALTH_DEGRADED_FAILURE_RATE', '0.25', { degradedFailureRate: 0.25 }],
@@ -71,6 +71,8 @@ describe('readEnvOptions: good values', () => {
 
 const DURATION = 'a duration such as 500ms';
 const POSITIVE = 'greater than 0';
+const TIMEOUT = 'a duration from 100ms to 2147483647ms';
+const INTERVAL = 'a duration from 1s to 2147483647ms';
 
 describe('readEnvOptions: bad values name the variable, the value and what is accepted', () => {
   it.each([
@@ -78,26 +80,33 @@ describe('readEnvOptions: bad values name the variable, the value and what is ac
     ['PROVIDER_HEALTH_MODE', 'ENFORCE', 'one of enforce, observe, off'],
     ['PROVIDER_HEALTH_LOG_LEVEL', 'verbose', 'one of debug, info, warn, error, silent'],
     ['PROVIDER_HEALTH_CHECK_FEEDS_BREAKER', 'maybe', 'true or false'],
-    ['PROVIDER_HEALTH_CHECK_TIMEOUT', '0', 'greater than 0'],
-    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '0', 'an integer of at least 1'],
-    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '-3', 'an integer of at least 1'],
-    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '2.5', 'an integer of at least 1'],
-    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', 'five', 'an integer of at least 1'],
-    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '99999999999999999999', 'an integer of at least 1'],
-    ['PROVIDER_HEALTH_SUCCESS_THRESHOLD', '0', 'an integer of at least 1'],
+    ['PROVIDER_HEALTH_CHECK_TIMEOUT', '0', TIMEOUT],
+    ['PROVIDER_HEALTH_CHECK_TIMEOUT', '1ms', TIMEOUT],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '0', 'an integer from 1 to 1000'],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '-3', 'an integer from 1 to 1000'],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '2.5', 'an integer from 1 to 1000'],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', 'five', 'an integer from 1 to 1000'],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '99999999999999999999', 'an integer from 1 to 1000'],
+    ['PROVIDER_HEALTH_SUCCESS_THRESHOLD', '0', 'an integer from 1 to 1000'],
     ['PROVIDER_HEALTH_RECOVERY_TIMEOUT', '60 seconds', DURATION],
     ['PROVIDER_HEALTH_RECOVERY_TIMEOUT', '-1s', DURATION],
-    ['PROVIDER_HEALTH_TRIAL_TIMEOUT', '0s', POSITIVE],
+    ['PROVIDER_HEALTH_TRIAL_TIMEOUT', '0s', TIMEOUT],
+    ['PROVIDER_HEALTH_TRIAL_TIMEOUT', '1ms', TIMEOUT],
+    ['PROVIDER_HEALTH_SUCCESS_THRESHOLD', '9007199254740991', 'an integer from 1 to 1000'],
+    ['PROVIDER_HEALTH_FAILURE_THRESHOLD', '1001', 'an integer from 1 to 1000'],
     ['PROVIDER_HEALTH_REJECT_WITH', '503', 'one of response, error'],
     ['PROVIDER_HEALTH_SERVER', 'localhost', 'host:port, :port, port, [IPv6]:port or off'],
     ['PROVIDER_HEALTH_SERVER', '::1:9465', 'host:port, :port, port, [IPv6]:port or off'],
-    ['PROVIDER_HEALTH_CHECK_INTERVAL', 'never', DURATION],
-    ['PROVIDER_HEALTH_CHECK_INTERVAL', '0', POSITIVE],
+    ['PROVIDER_HEALTH_CHECK_INTERVAL', 'never', INTERVAL],
+    ['PROVIDER_HEALTH_CHECK_INTERVAL', '0', INTERVAL],
+    ['PROVIDER_HEALTH_CHECK_INTERVAL', '1ms', INTERVAL],
+    ['PROVIDER_HEALTH_CHECK_INTERVAL', '999', INTERVAL],
     ['PROVIDER_HEALTH_DEGRADED_FAILURE_RATE', '10%', 'a number from 0 to 1'],
     ['PROVIDER_HEALTH_DEGRADED_FAILURE_RATE', '1.5', 'a number from 0 to 1'],
     ['PROVIDER_HEALTH_DEGRADED_FAILURE_RATE', '-0.1', 'a number from 0 to 1'],
     ['PROVIDER_HEALTH_DEGRADED_LATENCY', '0ms', POSITIVE],
-    ['PROVIDER_HEALTH_STATS_WINDOW', '5 min', DURATION],
+    ['PROVIDER_HEALTH_STATS_WINDOW', '5 min', INTERVAL],
+    ['PROVIDER_HEALTH_STATS_WINDOW', '1ms', INTERVAL],
     ['PROVIDER_HEALTH_DEGRADED_LATENCY_BASELINE', '3x', 'a factor and a floor such as `3x,1s`'],
     ['PROVIDER_HEALTH_DEGRADED_LATENCY_BASELINE', '1x,1s', 'a factor and a floor such as `3x,1s`'],
     ['PROVIDER_HEALTH_DEGRADED_LATENCY_BASELINE', '3,1s', 'a factor and a floor such as `3x,1s`'],
@@ -129,13 +138,17 @@ describe('readEnvOptions: bad values name the variable, the value and what is ac
     );
   });
 
-  it('never echoes the admin token', () => {
-    const error = configErrorFrom(() => readEnvOptions({ PROVIDER_HEALTH_ADMIN_TOKEN: 'my secret' }));
-    expect(error.message).toBe(
-      'provider-health: invalid PROVIDER_HEALTH_ADMIN_TOKEN=<redacted>: expected a token of visible ASCII characters without spaces',
-    );
-    expect(JSON.stringify(error.value)).not.toContain('secret');
-  });
+  it.each(['my secret with a space', 'short-secret'])(
+    'never echoes the admin token, and says what is accepted (%#)',
+    (token) => {
+      const error = configErrorFrom(() => readEnvOptions({ PROVIDER_HEALTH_ADMIN_TOKEN: token }));
+      expect(error.message).toBe(
+        'provider-health: invalid PROVIDER_HEALTH_ADMIN_TOKEN=<redacted>: expected a token of at least 16 visible ASCII characters without spaces (for example the output of: openssl rand -hex 32)',
+      );
+      expect(JSON.stringify(error.value)).not.toContain('secret');
+      expect(error.message).not.toContain('secret');
+    },
+  );
 
   it('reports a misspelt variable rather than ignoring it', () => {
     const error = configErrorFrom(() => readEnvOptions({ PROVIDER_HEALTH_FAILURE_TRESHOLD: '3' }));

@@ -110,9 +110,9 @@ describe('loadConfigFile', () => {
   });
 
   it.each([
-    ['failureThreshold: 0\n', 'failureThreshold=0', 'an integer of at least 1'],
-    ['failureThreshold: "5"\n', 'failureThreshold="5"', 'an integer of at least 1'],
-    ['failureThreshold:\n', 'failureThreshold=null', 'an integer of at least 1'],
+    ['failureThreshold: 0\n', 'failureThreshold=0', 'an integer from 1 to 1000'],
+    ['failureThreshold: "5"\n', 'failureThreshold="5"', 'an integer from 1 to 1000'],
+    ['failureThreshold:\n', 'failureThreshold=null', 'an integer from 1 to 1000'],
     ['- mode\n', '(top level)=["mode"]', 'an object with any of mode'],
     ['providers: [openai]\n', 'providers=["openai"]', 'an object of provider names'],
     ['providers:\n  OpenAI: {}\n', 'providers.OpenAI="OpenAI"', 'a provider name'],

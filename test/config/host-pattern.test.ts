@@ -19,7 +19,7 @@ describe('parseHostPattern', () => {
     ['us-*.example.com', 'us-*.example.com'],
     ['api.*.example.com:443', 'api.*.example.com:443'],
     ['my_host.internal', 'my_host.internal'],
-    ['*.com', '*.com'],
+    ['*.example.co.uk', '*.example.co.uk'],
   ])('%s becomes %s', (input, expected) => {
     expect(parseHostPattern(input, 'k')).toBe(expected);
   });
@@ -32,6 +32,13 @@ describe('parseHostPattern', () => {
     'api.*',
     'api.example.c*',
     '*.*.com.*',
+    // A wildcard keeps at least a registrable domain: not a bare suffix anyone registers under.
+    '*.com',
+    '*-ai.com',
+    'api.*.com',
+    '*.co.uk',
+    '*.com.au',
+    'api.*.co.uk',
     'https://api.openai.com',
     'api.openai.com/v1',
     'api.openai.com:',

@@ -64,6 +64,7 @@ describe('provider merging', () => {
       rules: {},
       abortTimeout: { factor: 4, minMs: 1_000 },
       slowCall: false,
+      endpoints: {},
     });
     expect(resolveProviderOptions(resolved, 'anthropic')).toMatchObject({
       failureThreshold: 5,
@@ -93,7 +94,7 @@ describe('options in code are validated like the rest', () => {
   it.each([
     [{ mode: 'enforced' }, 'mode', 'invalid mode="enforced": expected one of enforce, observe, off'],
     [{ failureThreshold: Number.NaN }, 'failureThreshold', 'invalid failureThreshold=NaN'],
-    [{ failureThreshold: 1.5 }, 'failureThreshold', 'expected an integer of at least 1'],
+    [{ failureThreshold: 1.5 }, 'failureThreshold', 'expected an integer from 1 to 1000'],
     [{ failureThreshold: '5' }, 'failureThreshold', 'invalid failureThreshold="5"'],
     [{ degradedFailureRate: 2 }, 'degradedFailureRate', 'expected a number from 0 to 1'],
     [{ recoveryTimeout: -1 }, 'recoveryTimeout', 'invalid recoveryTimeout=-1'],
@@ -104,7 +105,7 @@ describe('options in code are validated like the rest', () => {
     [
       { providers: { openai: { failureThreshold: 0 } } },
       'providers.openai.failureThreshold',
-      'invalid providers.openai.failureThreshold=0: expected an integer of at least 1',
+      'invalid providers.openai.failureThreshold=0: expected an integer from 1 to 1000',
     ],
     [
       { providers: { 'gcp.gemini': { hosts: ['https://x'] } } },

@@ -91,7 +91,15 @@ const CASES: Case[] = [
     'server',
     [{ host: '127.0.0.1', port: 1 }, { host: '0.0.0.0', port: 2 }, false],
   ],
-  ['adminToken', 'code', 'PROVIDER_HEALTH_ADMIN_TOKEN', 'env', 'file', 'adminToken', ['code', 'env', 'file']],
+  [
+    'adminToken',
+    'code-0123456789abcdef',
+    'PROVIDER_HEALTH_ADMIN_TOKEN',
+    'env-0123456789abcdef',
+    'file-0123456789abcdef',
+    'adminToken',
+    ['code-0123456789abcdef', 'env-0123456789abcdef', 'file-0123456789abcdef'],
+  ],
   [
     'checkInterval',
     false,

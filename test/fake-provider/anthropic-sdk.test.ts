@@ -24,7 +24,8 @@ describe('fake provider with the official Anthropic SDK', () => {
     expect(message.content).toEqual([{ type: 'text', text: 'Hello from the fake provider.' }]);
     expect(message.stop_reason).toBe('end_turn');
     expect(fake.requests[0]).toMatchObject({ path: '/v1/messages', route: 'anthropic.messages' });
-    expect(fake.requests[0]?.headers['x-api-key']).toBe('test');
+    // @anthropic-ai/sdk 1.x sends the API key as a bearer token.
+    expect(fake.requests[0]?.headers.authorization).toBe('Bearer test');
     expect(fake.requests[0]?.headers['anthropic-version']).toBeDefined();
   });
 

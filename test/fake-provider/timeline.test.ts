@@ -1,53 +1,52 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type FakeProvider, runTimeline, startFakeProvider } from '../../fake-provider/index.js';
 
+/**
+ * The timeline's timers run on vitest's fake clock (setTimeout only: the server and fetch keep
+ * their real sockets), so "at 200 ms" is checked exactly, on any machine.
+ */
 describe('runTimeline', () => {
   let fake: FakeProvider;
   beforeAll(async () => {
     fake = await startFakeProvider({ flavor: 'anthropic' });
   });
   afterAll(() => fake.close());
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   const status = async () => (await fetch(`${fake.url}/v1/messages`, { method: 'POST', body: '{}' })).status;
 
   it('switches the default behaviour at each step, scaled by speed', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const seen: string[] = [];
-    const reached: Array<() => void> = [];
-    const step = (i: number) =>
-      new Promise<void>((resolve) => {
-        reached[i] = resolve;
-      });
-    const outage = step(0);
-    const recovered = step(1);
-    const t0 = performance.now();
     const stop = runTimeline(
       fake,
       [
         { atMs: 0, behaviour: { status: 529 }, label: 'outage' },
         { atMs: 2000, behaviour: { kind: 'ok' }, label: 'recovered' },
       ],
-      {
-        speed: 10,
-        onStep: (s, index) => {
-          seen.push(`${index}:${s.label}`);
-          reached[index]?.();
-        },
-      },
+      { speed: 10, onStep: (s, index) => seen.push(`${index}:${s.label}`) },
     );
-    await outage;
+    vi.advanceTimersByTime(0);
+    expect(seen).toEqual(['0:outage']);
     expect(await status()).toBe(529);
-    await recovered;
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
-    expect(await status()).toBe(200);
+    // 2000 ms at speed 10: the second step is due at 200 ms, not a moment before.
+    vi.advanceTimersByTime(199);
+    expect(seen).toEqual(['0:outage']);
+    expect(await status()).toBe(529);
+    vi.advanceTimersByTime(1);
     expect(seen).toEqual(['0:outage', '1:recovered']);
+    expect(await status()).toBe(200);
     stop();
   });
 
   it('stop() cancels the steps not yet taken', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     fake.reset();
     const stop = runTimeline(fake, [{ atMs: 30, behaviour: { status: 500 } }]);
     stop();
-    await new Promise((r) => setTimeout(r, 50));
+    vi.advanceTimersByTime(60_000);
     expect(await status()).toBe(200);
   });
 

@@ -2,11 +2,12 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { installInterception, uninstallInterception } from '../../src/intercept/index.js';
 import { configureRegistry } from '../../src/providers/global-registry.js';
 import type { Provider } from '../../src/providers/provider.js';
+import { EVENTUALLY } from '../support/waits.js';
 
 /**
  * The interceptors installed in this process, against a real loopback server: the cases where
@@ -17,9 +18,12 @@ let server: http.Server;
 let wss: WebSocketServer;
 let base = '';
 let provider: Provider;
+/** Paths the server received, in order. */
+const arrivals: string[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
+    arrivals.push(req.url ?? '');
     if (req.url === '/big') return res.end(BIG);
     if (req.url === '/hang') return; // never answers
     if (req.url === '/missing') {
@@ -50,6 +54,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
+  arrivals.length = 0;
   const registry = configureRegistry({
     providers: { openai: { hosts: [new URL(base).host], outcomes: { status: { '404': 'provider_error' } } } },
     trialTimeout: 300,
@@ -57,6 +62,12 @@ beforeEach(() => {
   });
   provider = registry.getOrCreateProvider('openai');
 });
+
+/** Waits until the provider recorded `count` requests (recording can follow the caller's last event). */
+const recorded = (count: number) => vi.waitFor(() => expect(provider.stats.total).toBe(count), EVENTUALLY);
+/** Waits until the server received its `count`-th request for `path`. */
+const arrived = (path: string, count: number) =>
+  vi.waitFor(() => expect(arrivals.filter((p) => p === path).length).toBe(count), EVENTUALLY);
 
 const outcomes = () =>
   Object.fromEntries(Object.entries(provider.getHealthMetrics().outcomes).filter(([, n]) => n > 0));
@@ -78,7 +89,7 @@ describe('node:http through the plugin', () => {
       res.destroy();
       await once(res, 'close');
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await recorded(5);
     expect(outcomes()).toEqual({ canceled: 5 });
     expect(provider.breaker.state).toBe('closed');
   });
@@ -114,15 +125,26 @@ describe('fetch and undici through the plugin', () => {
   });
 
   it('treats an abort after waiting past the trial timeout with no response as a timeout (SDK timeouts), a quick one as canceled', async () => {
+    // The trial timeout is the line between the two; each side is set well clear of the abort's
+    // time, so the machine's speed cannot move an abort across it.
+    provider.breaker.trialTimeout = 60_000;
     const quick = new AbortController();
     const first = fetch(`${base}/hang`, { signal: quick.signal });
-    setTimeout(() => quick.abort(), 20);
+    await arrived('/hang', 1);
+    quick.abort();
     await expect(first).rejects.toThrow();
+    await recorded(1);
+    expect(outcomes()).toEqual({ canceled: 1 });
+
+    provider.breaker.trialTimeout = 50;
     const slow = new AbortController();
     const second = fetch(`${base}/hang`, { signal: slow.signal });
-    setTimeout(() => slow.abort(), 400);
+    await arrived('/hang', 2);
+    // A wait can only take longer than asked: the abort comes at least 100 ms after the request started.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    slow.abort();
     await expect(second).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await recorded(2);
     expect(outcomes()).toEqual({ canceled: 1, timeout: 1 });
     expect(provider.stats.lastFailureReason).toContain('no response headers');
   });
@@ -138,5 +160,32 @@ describe('per-provider outcome rules', () => {
       return response;
     });
     expect(outcomes()).toEqual({ provider_error: 2 });
+  });
+});
+
+describe('the local answer while open arrives on the next turn of the event loop', () => {
+  it('after dispatch has returned; a caller that aborts or destroys in between sees its own abort', async () => {
+    const { request } = await import('undici');
+    provider.breaker.forceOpen();
+    // An immediate queued before the request runs before its answer: the loop turned in between.
+    const order: string[] = [];
+    setImmediate(() => order.push('turn'));
+    const res = await fetch(`${base}/big`);
+    order.push(`reply ${res.headers.get('x-provider-health')}`);
+    expect(order).toEqual(['turn', 'reply circuit-open']);
+
+    const controller = new AbortController();
+    const aborted = request(`${base}/big`, { signal: controller.signal });
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+
+    const req = http.request(`${base}/big`);
+    // Not events.once: it rejects on the 'error' this test expects.
+    const closed = new Promise((resolve) => req.once('close', resolve));
+    const errors: Error[] = [];
+    req.on('error', (error) => errors.push(error));
+    req.destroy(new Error('the caller gave up'));
+    await closed;
+    expect(errors.map((error) => error.message)).toEqual(['the caller gave up']);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { useScenario } from './support/scenario.js';
 import { mentionsOpenCircuit } from './support/types.js';
 
@@ -49,6 +49,7 @@ describe('while open (enforce, synthetic reply)', () => {
 
 describe('measuring (enforce, closed)', () => {
   const s = useScenario({ preload: 'import' });
+  afterEach(() => s.fakes.openai.reset());
 
   it('measures a streamed completion to the end of the stream', async () => {
     const words = 'one two three four five six';
@@ -81,7 +82,9 @@ describe('measuring (enforce, closed)', () => {
   it.each(['fetch', 'axios', 'undici-request'])(
     'records a caller abort as canceled, not as a failure (%s)',
     async (client) => {
-      s.fakes.openai.script([{ kind: 'hang' }]);
+      // The default, not a scripted one-off: a request aborted before the fake read it would leave
+      // a scripted hang behind for the next test's request (it did on a busy machine).
+      s.fakes.openai.setDefault({ kind: 'hang' });
       const before = await s.view('openai');
       const reply = await s.call(client, 'openai', { abortAfterMs: 50 });
       expect(reply.error).toBeDefined();

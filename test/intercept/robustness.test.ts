@@ -7,10 +7,16 @@ interface Composed {
   error?: { message: string };
 }
 
-describe("Node's bundled undici 6 and npm undici 7 on one wrapped dispatcher", () => {
+/**
+ * The undici inside Node (global fetch and its Agent): 6 on Node 20 and 22, 7 on Node 24
+ * (`process.versions.undici`). The children run on this same Node binary.
+ */
+const BUNDLED_UNDICI_MAJOR = Number(process.versions.undici?.split('.')[0]);
+
+describe("Node's bundled undici and npm undici 7 on one wrapped dispatcher", () => {
   const s = useScenario({ preload: 'require' });
 
-  it('wraps the bundled undici 6 Agent; fetch, undici.fetch and undici.request answer in every state', async () => {
+  it(`wraps the bundled undici ${BUNDLED_UNDICI_MAJOR} Agent; fetch, undici.fetch and undici.request answer in every state`, async () => {
     expect(await s.child.call('dispatcherInfo')).toMatchObject({ wrapped: true, innerIsNpmUndici: false });
     // Each call is guarded by the child's call timeout in the parent (vitest) and answers promptly:
     // success, provider error, then the local reply while open.
@@ -21,13 +27,29 @@ describe("Node's bundled undici 6 and npm undici 7 on one wrapped dispatcher", (
       expect(await s.call(client, 'anthropic')).toMatchObject({ status: 400, rejected: 1 });
   });
 
-  it('undici 7 interceptors composed onto the bundled undici 6 Agent fail loudly, never hang', async () => {
-    // undici 6 rejects undici 7's new-API handlers ("invalid onError method"); the plugin
-    // passes them through unchanged, so the app sees that error instead of a silent hang.
-    const result = await s.child.call<Composed>('composed', { via: 'undici-request', target: 'fal' });
-    expect(result.error?.message).not.toMatch(/hang/);
-    expect(result.error?.message).toMatch(/onError/);
-  });
+  if (BUNDLED_UNDICI_MAJOR < 7) {
+    it('undici 7 interceptors composed onto the bundled undici 6 Agent fail loudly, never hang', async () => {
+      // undici 6 rejects undici 7's new-API handlers ("invalid onError method"); the plugin
+      // passes them through unchanged, so the app sees that error instead of a silent hang.
+      const result = await s.child.call<Composed>('composed', { via: 'undici-request', target: 'fal' });
+      expect(result.error?.message).not.toMatch(/hang/);
+      expect(result.error?.message).toMatch(/onError/);
+    });
+  } else {
+    it(`undici 7 interceptors composed onto the bundled undici ${BUNDLED_UNDICI_MAJOR} Agent are observed and rejected`, async () => {
+      // Node 24's own undici speaks the new handler API, so composing works as on npm undici 7.
+      const ok = await s.child.call<Composed>('composed', { via: 'undici-request', target: 'openai' });
+      expect(ok).toEqual({ status: 200, recorded: 1 });
+      await s.trip('openai');
+      const before = s.fakes.openai.requestCount;
+      for (const via of ['undici-request', 'fetch']) {
+        const rejected = await s.child.call<Composed>('composed', { via, target: 'openai' });
+        expect(rejected.recorded).toBe(1);
+        expect(JSON.stringify(rejected.error)).toMatch(/UND_ERR_REQ_RETRY|Request failed/);
+      }
+      expect(s.fakes.openai.requestCount).toBe(before);
+    });
+  }
 
   it('with an npm undici 7 Agent wrapped by wrapDispatcher(), composed new-API handlers are observed and rejected', async () => {
     await s.child.call('setGlobalDispatcher', { wrap: true });

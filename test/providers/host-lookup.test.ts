@@ -14,7 +14,9 @@ class HostMatcher<T> extends RawHostMatcher<T> {
 import { ProviderRegistry } from '../../src/providers/registry.js';
 
 const registry = (): ProviderRegistry => new ProviderRegistry(resolveOptions({}, {}));
-const lookup = (r: ProviderRegistry, origin: string): string | undefined => r.providerForOrigin(origin)?.name;
+// The provider a host belongs to (a regional host reaches one of its endpoints: see endpoints.test.ts).
+const lookup = (r: ProviderRegistry, origin: string): string | undefined =>
+  r.providerForOrigin(origin)?.providerName;
 
 describe('host lookup over the catalog', () => {
   it('maps every fixed catalog host to its provider, by origin and by host:port', () => {
@@ -175,10 +177,10 @@ describe('HostMatcher cache', () => {
 
   it('prefers the longest fixed suffix among wildcards', () => {
     const m = new HostMatcher<string>();
-    m.addText('*.internal', 'broad');
-    m.addText('*.llm.internal', 'narrow');
-    expect(m.forOrigin('https://a.llm.internal')).toBe('narrow');
-    expect(m.forOrigin('https://a.db.internal')).toBe('broad');
+    m.addText('*.corp.internal', 'broad');
+    m.addText('*.llm.corp.internal', 'narrow');
+    expect(m.forOrigin('https://a.llm.corp.internal')).toBe('narrow');
+    expect(m.forOrigin('https://a.db.corp.internal')).toBe('broad');
   });
 
   it('stays correct past its size limit', () => {

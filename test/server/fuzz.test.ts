@@ -89,7 +89,8 @@ it('answers any request with a non-5xx status and keeps answering', async () => 
         }
         lines.push(`content-length: ${bytes.length}`);
         const request = Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), bytes]);
-        const answer = await rawSocket(server.url, request, 3000);
+        // connection: close, so the wait ends when the server closes; 10 s only bounds a silent one.
+        const answer = await rawSocket(server.url, request, 10_000);
         const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0);
         // CONNECT and a few odd methods may be refused by Node's parser with a closed socket.
         if (status === 0) return verb === 'CONNECT';

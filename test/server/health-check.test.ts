@@ -4,6 +4,7 @@ import { runHealthCheck, urlProbe } from '../../src/checks/health-check.js';
 import type { ProviderRegistry } from '../../src/providers/registry.js';
 import type { RunningHealthServer } from '../../src/server/index.js';
 import { fail, makeRegistry, raw, startServer } from './helpers.js';
+import { waitFor } from './live-client.js';
 
 let fake: FakeProvider;
 let server: RunningHealthServer | undefined;
@@ -113,9 +114,7 @@ describe('startHealthMonitoring', () => {
   it('probes every active provider with a probe, on its own, with jitter', async () => {
     registry.startHealthMonitoring(100);
     try {
-      const deadline = Date.now() + 5000;
-      while (fake.requestCount < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(fake.requestCount).toBeGreaterThanOrEqual(2);
+      await waitFor(() => fake.requestCount >= 2);
       expect(fake.requests.every((r) => r.path === '/v1/models')).toBe(true);
     } finally {
       registry.stopHealthMonitoring();

@@ -6,12 +6,17 @@ import type { Provider } from '../../src/providers/provider.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
 import type { HealthServerOptions } from '../../src/server/index.js';
 import { type RunningHealthServer, startHealthServer } from '../../src/server/index.js';
+import { HANG_MS } from '../support/waits.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
-/** A registry that reads nothing from process.env, with a fast recovery for live tests. */
+/**
+ * A registry that reads nothing from process.env. Its recovery timeout is long, so a circuit a test
+ * opens is still open when the test looks, however slow the machine; a test that waits for
+ * half-open sets a short one itself.
+ */
 export function makeRegistry(options: ProviderHealthOptions = {}): ProviderRegistry {
-  return new ProviderRegistry(resolveOptions({ recoveryTimeout: 300, ...options }, {}));
+  return new ProviderRegistry(resolveOptions({ recoveryTimeout: '10m', ...options }, {}));
 }
 
 export async function startServer(
@@ -76,8 +81,17 @@ export interface ErrorBody {
 
 export const bearer = (token = ADMIN_TOKEN): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
-/** Sends `text` as-is on a fresh socket and returns everything the server answers until it closes. */
-export function rawSocket(url: string, text: string | Buffer, waitMs = 2000): Promise<string> {
+/**
+ * Sends `text` as-is on a fresh socket and returns everything the server answers until it closes,
+ * until `enough(answer)` holds (for an answer that leaves the socket open), or after `waitMs`, a
+ * deadline for a server that neither answers nor closes: generous, since it only ends a wait.
+ */
+export function rawSocket(
+  url: string,
+  text: string | Buffer,
+  waitMs = HANG_MS,
+  enough: (answer: string) => boolean = () => false,
+): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
@@ -88,7 +102,10 @@ export function rawSocket(url: string, text: string | Buffer, waitMs = 2000): Pr
       resolve(Buffer.concat(chunks).toString('latin1'));
     };
     const timer = setTimeout(done, waitMs);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (enough(Buffer.concat(chunks).toString('latin1'))) done();
+    });
     socket.on('end', done);
     socket.on('close', done);
     socket.on('error', reject);

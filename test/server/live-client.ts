@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import WebSocket from 'ws';
+import { HANG_MS } from '../support/waits.js';
 
 export interface ReceivedEvent {
   id?: string;
@@ -35,8 +36,8 @@ export class SseClient {
     });
   }
 
-  /** Waits until an event matches, returning it. */
-  async next(match: (event: ReceivedEvent) => boolean, timeoutMs = 3000): Promise<ReceivedEvent> {
+  /** Waits until an event matches, returning it; `timeoutMs` only ends the wait for a hang. */
+  async next(match: (event: ReceivedEvent) => boolean, timeoutMs = HANG_MS): Promise<ReceivedEvent> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.events.find(match);
@@ -93,7 +94,8 @@ export async function openWebSocket(url: string): Promise<{ socket: WebSocket; e
   return { socket, events };
 }
 
-export async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
+/** Polls `check` until true; `timeoutMs` only ends the wait for a hang. */
+export async function waitFor(check: () => boolean, timeoutMs = HANG_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');

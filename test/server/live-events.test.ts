@@ -4,15 +4,25 @@ import { fail, makeRegistry, startServer, succeed } from './helpers.js';
 import { openWebSocket, SseClient, waitFor } from './live-client.js';
 
 let server: RunningHealthServer | undefined;
+
+/**
+ * Live means pushed as it happens. With the periodic snapshot and keep-alive ten minutes away,
+ * nothing but the push can deliver an event sooner; the bound is generous because a busy machine
+ * delays any one delivery, and a held event would not arrive for minutes.
+ */
+const QUIET_PERIODIC = { keepAliveMs: 600_000, snapshotIntervalMs: 600_000 };
+const PUSHED_WITHIN_MS = 5_000;
+
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
 
 describe('GET /health/events (SSE)', () => {
-  it('delivers a transition within 100 ms of its emission, then the status change', async () => {
-    const registry = makeRegistry({ providers: { openai: {} } });
-    server = await startServer(registry);
+  it('pushes a transition as it happens, then the status change', async () => {
+    // Short recovery: the test waits for the breaker's own move to half-open below.
+    const registry = makeRegistry({ recoveryTimeout: 300, providers: { openai: {} } });
+    server = await startServer(registry, QUIET_PERIODIC);
     const client = await SseClient.open(`${server.url}/health/events`);
     await client.next((e) => e.event === 'snapshot');
     const openai = registry.getOrCreateProvider('openai');
@@ -31,11 +41,11 @@ describe('GET /health/events (SSE)', () => {
       detail: 'HTTP 500',
       next_trial_at: expect.any(String),
     });
-    expect(transition.receivedAt - emittedAt).toBeLessThan(100);
+    expect(transition.receivedAt - emittedAt).toBeLessThan(PUSHED_WITHIN_MS);
     const status = await client.next((e) => e.event === 'status');
     expect(status.data).toMatchObject({ provider: 'openai', status: 'unavailable', previous: 'available' });
     expect(Number(status.id)).toBe(Number(transition.id) + 1);
-    // Then half-open on its own (recovery timeout 300 ms) and closed after three trial successes.
+    // Then half-open on its own (the breaker's timer) and closed after three trial successes.
     await client.next((e) => e.event === 'transition' && e.data.to === 'half_open');
     succeed(openai, 3);
     await client.next((e) => e.event === 'transition' && e.data.to === 'closed');
@@ -102,9 +112,9 @@ describe('GET /health/events (SSE)', () => {
 });
 
 describe('WebSocket /health/events', () => {
-  it('delivers the same events within 100 ms, with replay by ?since=', async () => {
+  it('pushes the same events as they happen, with replay by ?since=', async () => {
     const registry = makeRegistry({ providers: { openai: {} } });
-    server = await startServer(registry);
+    server = await startServer(registry, QUIET_PERIODIC);
     const wsUrl = server.url.replace('http', 'ws');
     const { socket, events } = await openWebSocket(`${wsUrl}/health/events`);
     await waitFor(() => events.some((e) => e.event === 'snapshot'));
@@ -116,11 +126,13 @@ describe('WebSocket /health/events', () => {
     await waitFor(() => events.some((e) => e.event === 'transition'));
     const transition = events.find((e) => e.event === 'transition');
     expect(transition?.data).toMatchObject({ id: 1, provider: 'openai', from: 'closed', to: 'open' });
-    expect((transition?.receivedAt ?? Infinity) - emittedAt).toBeLessThan(100);
+    expect((transition?.receivedAt ?? Infinity) - emittedAt).toBeLessThan(PUSHED_WITHIN_MS);
     socket.close();
     const again = await openWebSocket(`${wsUrl}/health/events?since=1`);
     await waitFor(() => again.events.some((e) => e.event === 'snapshot'));
-    expect(again.events.map((e) => e.event)).toEqual(['status', 'snapshot']);
+    // The replayed status, then the snapshot sent on connect (a coalesced one may follow it).
+    const firstSnapshot = again.events.findIndex((e) => e.event === 'snapshot');
+    expect(again.events.slice(0, firstSnapshot + 1).map((e) => e.event)).toEqual(['status', 'snapshot']);
     again.socket.close();
   });
 

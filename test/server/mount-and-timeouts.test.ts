@@ -76,7 +76,7 @@ describe('slow clients', () => {
 
   it('cuts off a client that never finishes its headers with a 408', async () => {
     server = await startServer(makeRegistry(), { headersTimeoutMs: 300, requestTimeoutMs: 300 });
-    const answer = await rawSocket(server.url, 'GET /health HTTP/1.1\r\nhost: localhost\r\nx-slow: 1', 5000);
+    const answer = await rawSocket(server.url, 'GET /health HTTP/1.1\r\nhost: localhost\r\nx-slow: 1');
     expect(answer).toMatch(/^HTTP\/1.1 408/);
     expect((await raw(server.url, 'GET', '/health')).status).toBe(200);
   });
@@ -89,7 +89,6 @@ describe('slow clients', () => {
     const answer = await rawSocket(
       server.url,
       'POST /health/providers/openai/check HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: 50\r\n\r\n{"a"',
-      5000,
     );
     expect(answer).toMatch(/^HTTP\/1.1 408/);
   });

@@ -47,7 +47,7 @@ async function mounted(
 
 const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 
-/** A hand-made WebSocket handshake; the answer up to where the server stops or 600 ms pass. */
+/** A hand-made WebSocket handshake; the answer until the server closes, or the 101 head if it accepts. */
 function upgrade(url: string, headers: Record<string, string>, path = '/health/events'): Promise<string> {
   const lines = [
     `GET ${path} HTTP/1.1`,
@@ -57,7 +57,8 @@ function upgrade(url: string, headers: Record<string, string>, path = '/health/e
     `sec-websocket-key: ${KEY}`,
     'sec-websocket-version: 13',
   ];
-  return rawSocket(url, `${lines.join('\r\n')}\r\n\r\n`, 600);
+  const accepted = (answer: string) => answer.startsWith('HTTP/1.1 101') && answer.includes('\r\n\r\n');
+  return rawSocket(url, `${lines.join('\r\n')}\r\n\r\n`, undefined, accepted);
 }
 
 const statusOf = (answer: string): number => Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0);

@@ -9,6 +9,7 @@ import { hourNumber } from '../../src/health/hour-of-week.js';
 import type { Provider } from '../../src/providers/provider.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
 import { type RunningHealthServer, startHealthServer } from '../../src/server/index.js';
+import { HANG_MS } from '../support/waits.js';
 import { ADMIN_TOKEN } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -110,7 +111,7 @@ function history(): void {
 
 const badge = (page: Page, provider: string, state: string) =>
   page.waitForSelector(`tr[data-provider="${provider}"] td:nth-child(3) .badge.${state}`, {
-    timeout: 10_000,
+    timeout: HANG_MS,
   });
 
 beforeAll(async () => {
@@ -164,21 +165,60 @@ afterAll(async () => {
 describe('status page in Chromium', () => {
   it('shows a circuit open, then half-open, then closed, live and without a reload', async () => {
     const page = await context.newPage();
+    // Counts the snapshots the page's EventSource receives. On connect the server sends the replay
+    // (the history above) and then a snapshot: once one arrived, the replay has been shown.
+    await page.addInitScript(() => {
+      const w = window as unknown as { snapshots: number; EventSource: typeof EventSource };
+      w.snapshots = 0;
+      const Original = w.EventSource;
+      w.EventSource = class extends Original {
+        constructor(url: string | URL, init?: EventSourceInit) {
+          super(url, init);
+          this.addEventListener('snapshot', () => {
+            w.snapshots++;
+          });
+        }
+      };
+    });
     await page.goto(server.url);
     await page.waitForSelector('#conn.live');
+    await page.waitForFunction(() => (window as unknown as { snapshots: number }).snapshots > 0);
     await page.evaluate(() => {
       (window as unknown as { notReloaded: boolean }).notReloaded = true;
     });
     await badge(page, 'openai', 'closed');
+    // Every state the openai badge shows, in order: the open state lasts only the recovery timeout,
+    // which a busy machine can spend before a poll of the page would look.
+    await page.evaluate(() => {
+      const shown: string[] = [];
+      (window as unknown as { openaiStates: string[] }).openaiStates = shown;
+      const note = (): void => {
+        const badge = document.querySelector('tr[data-provider="openai"] td:nth-child(3) .badge');
+        const state =
+          badge === null ? undefined : Array.from(badge.classList).find((name) => name !== 'badge');
+        if (state !== undefined && shown.at(-1) !== state) shown.push(state);
+      };
+      note();
+      const table = document.getElementById('providers');
+      if (table !== null) new MutationObserver(note).observe(table, { childList: true, subtree: true });
+    });
+    const shownStates = () =>
+      page.evaluate(() => (window as unknown as { openaiStates: string[] }).openaiStates);
     const openai = registry.getOrCreateProvider('openai');
     fake.setDefault({ status: 500 });
     for (let i = 0; i < 5; i++) await callFake(openai);
-    await badge(page, 'openai', 'open');
+    await page.waitForFunction(
+      () => (window as unknown as { openaiStates: string[] }).openaiStates.includes('open'),
+      undefined,
+      { timeout: HANG_MS },
+    );
+    // Open, or half-open already: either way openai is not available and the others are.
     expect(await page.textContent('#overall')).toBe('DEGRADED');
     await badge(page, 'openai', 'half_open'); // the breaker's own timer, 1.5 s later
     fake.setDefault({ kind: 'ok' });
     for (let i = 0; i < 3; i++) await callFake(openai);
     await badge(page, 'openai', 'closed');
+    expect(await shownStates()).toEqual(['closed', 'open', 'half_open', 'closed']);
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
       true,
     );

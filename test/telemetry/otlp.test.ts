@@ -47,7 +47,8 @@ function attr(span: OtlpSpan, key: string): string | number | undefined {
   const value = span.attributes.find((a) => a.key === key)?.value;
   return value?.stringValue ?? (value?.intValue === undefined ? undefined : Number(value.intValue));
 }
-async function until(check: () => boolean, ms = 8_000): Promise<void> {
+/** Waits for exports (every 300 ms here); `ms` only ends the wait, so it is generous. */
+async function until(check: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error('timed out waiting for OTLP exports');

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ATTR, METRICS, prometheusLabel, prometheusName } from '../../src/telemetry/metric-names.js';
 import { createProviderInstruments } from '../../src/telemetry/metrics/instruments.js';
 import { startTelemetry, type TelemetryHandle } from '../../src/telemetry/otel-setup.js';
-import { freePort, makeRegistry } from './support.js';
+import { fetchWhenListening, freePort, makeRegistry } from './support.js';
 
 const PROMTOOL_HINT =
   'promtool is required: as root run `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus && (systemctl stop prometheus prometheus-node-exporter || true)`';
@@ -23,7 +23,7 @@ function promtoolCheck(exposition: string): void {
 }
 
 async function scrape(port: number): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  const response = await fetchWhenListening(`http://127.0.0.1:${port}/metrics`);
   expect(response.status).toBe(200);
   return response.text();
 }
@@ -78,7 +78,6 @@ describe('Prometheus exposition', () => {
     await handle.ready;
     expect(handle.metricsMode).toBe('private');
     drive(registry);
-    await new Promise((resolve) => setTimeout(resolve, 50));
     const text = await scrape(port);
     expectContractSeries(text);
     expect(text).toMatch(/^target_info\{[^}]*service_name="checkout"/m);

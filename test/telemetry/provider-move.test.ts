@@ -1,8 +1,9 @@
 import { metrics } from '@opentelemetry/api';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ATTR, METRICS } from '../../src/telemetry/metric-names.js';
 import { startTelemetry } from '../../src/telemetry/otel-setup.js';
+import { EVENTUALLY } from '../support/waits.js';
 import { CollectingReader, freePort, makeRegistry, metricNamed } from './support.js';
 
 afterEach(() => {
@@ -23,14 +24,14 @@ describe('private MeterProvider until the service registers one', () => {
     for (let i = 0; i < 3; i++) openai.record(openai.admit(), 'success', 200, 10, 5);
     for (let i = 0; i < 5; i++) openai.record(openai.admit(), 'timeout', 0, 100, -1);
 
-    // The service's own SDK registers a second later (e.g. started in its async main()).
+    // The service's own SDK registers later (e.g. started in its async main()); the plugin's later
+    // check (a second after start) moves to it. Waited for, not slept on: a timer can run late.
     const reader = new CollectingReader();
     expect(metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }))).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 1_300));
-    expect(handle.metricsMode).toBe('global');
+    await vi.waitFor(() => expect(handle.metricsMode).toBe('global'), EVENTUALLY);
     expect(handle.prometheusHandler).toBeUndefined();
-    // The private exporter's port is free again.
-    await expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();
+    // The private exporter's port is freed (its shutdown runs in the background).
+    await vi.waitFor(() => expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow(), EVENTUALLY);
 
     openai.record(openai.admit(), 'rejected', 0, -1, -1);
     const all = await reader.metrics();

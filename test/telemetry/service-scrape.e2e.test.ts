@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeProvider, startFakeProvider } from '../../fake-provider/index.js';
 import { prometheusName } from '../../src/telemetry/metric-names.js';
-import { freePort } from './support.js';
+import { fetchWhenListening, freePort } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -32,7 +32,7 @@ async function startService(preloads: string[], env: Record<string, string>): Pr
     stderr += chunk.toString();
   });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service not ready in 20 s:\n${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`service not ready in 60 s:\n${stderr}`)), 60_000);
     child.stdout.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('ready')) {
         clearTimeout(timer);
@@ -45,7 +45,7 @@ async function startService(preloads: string[], env: Record<string, string>): Pr
 }
 
 async function scrape(url: string): Promise<string> {
-  const response = await fetch(url);
+  const response = await fetchWhenListening(url);
   expect(response.status).toBe(200);
   return response.text();
 }

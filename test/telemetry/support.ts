@@ -6,6 +6,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { resolveOptions } from '../../src/config/resolve.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
+import { HANG_MS } from '../support/waits.js';
 
 /** A registry built from defaults only, not from this process' environment or config file. */
 export function makeRegistry(): ProviderRegistry {
@@ -33,3 +34,21 @@ export function metricNamed(all: MetricData[], name: string): MetricData {
 }
 
 export { freePort } from '../../fake-provider/free-port.js';
+
+/**
+ * GETs `url` once something listens there: an exporter or health server starts listening a moment
+ * after start-up, later still on a busy machine. Only a refused connection is retried; the
+ * deadline ends the wait for one that never comes.
+ */
+export async function fetchWhenListening(url: string, withinMs = HANG_MS): Promise<Response> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      return await fetch(url);
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      if (code !== 'ECONNREFUSED' || Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -29,7 +29,7 @@ export const circuitOpen: AlertDefinition = {
   expr: (m) => `${sel(R(m).notClosed, m.selector)} == 1`,
   summary: () => `Circuit for ${P} is open on instances of ${JOB}.`,
   description: (m) =>
-    `The circuit breaker for ${P} on ${INSTANCE} (job ${JOB}) has been open or half-open for more than ${m.forOf(CIRCUIT_OPEN)}: its requests are answered locally with 503 instead of reaching the provider.`,
+    `The circuit breaker for ${P} on ${INSTANCE} (job ${JOB}) has been open or half-open for more than ${m.forOf(CIRCUIT_OPEN)}: its requests are answered locally (a 400 no client retries) instead of reaching the provider.`,
   scenarios(m, t) {
     const f = forMinutes(m, CIRCUIT_OPEN);
     const [A, B] = [t.at('a'), t.at('b')];

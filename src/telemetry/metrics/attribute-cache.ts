@@ -23,14 +23,16 @@ export class ProviderAttributes {
   private readonly transitions = new Map<string, Attributes>();
   private readonly ratelimit = new Map<string, Attributes>();
 
-  constructor(readonly name: string) {
-    this.provider = Object.freeze({ [ATTR.provider]: name });
-    this.byOutcome = OUTCOMES.map((outcome) =>
-      Object.freeze({ [ATTR.provider]: name, [ATTR.outcome]: outcome }),
-    );
-    this.circuitState = oneHot(name, ATTR.circuitState, CIRCUIT_STATE_VALUES);
-    this.health = oneHot(name, ATTR.healthStatus, HEALTH_STATUS_VALUES);
-    this.trendSignal = oneHot(name, ATTR.trendSignal, TREND_SIGNAL_VALUES);
+  /**
+   * @param base what every set starts with: the provider's name and, for one of its endpoints,
+   * `server.address` and `cloud.region` (docs/design.md, "Endpoints")
+   */
+  constructor(private readonly base: Readonly<Record<string, string>>) {
+    this.provider = Object.freeze({ ...base });
+    this.byOutcome = OUTCOMES.map((outcome) => Object.freeze({ ...base, [ATTR.outcome]: outcome }));
+    this.circuitState = oneHot(base, ATTR.circuitState, CIRCUIT_STATE_VALUES);
+    this.health = oneHot(base, ATTR.healthStatus, HEALTH_STATUS_VALUES);
+    this.trendSignal = oneHot(base, ATTR.trendSignal, TREND_SIGNAL_VALUES);
   }
 
   outcome(outcome: Outcome): Attributes {
@@ -39,7 +41,7 @@ export class ProviderAttributes {
 
   /**
    * Attributes of one `ProviderStats.statusCounts` key (`outcomeIndex * 1000 + status`). Status 0
-   * (no response) and every `rejected` key carry no status code: a local 503 is ours, not the provider's.
+   * (no response) and every `rejected` key carry no status code: a local reply is ours, not the provider's.
    */
   forStatusKey(key: number): Attributes {
     let attributes = this.byStatusKey.get(key);
@@ -60,7 +62,7 @@ export class ProviderAttributes {
     let attributes = this.transitions.get(key);
     if (attributes === undefined) {
       attributes = Object.freeze({
-        [ATTR.provider]: this.name,
+        ...this.base,
         [ATTR.circuitFrom]: from,
         [ATTR.circuitTo]: to,
         [ATTR.circuitReason]: reason,
@@ -73,16 +75,20 @@ export class ProviderAttributes {
   ratelimitKind(kind: string): Attributes {
     let attributes = this.ratelimit.get(kind);
     if (attributes === undefined) {
-      attributes = Object.freeze({ [ATTR.provider]: this.name, [ATTR.ratelimitKind]: kind });
+      attributes = Object.freeze({ ...this.base, [ATTR.ratelimitKind]: kind });
       this.ratelimit.set(kind, attributes);
     }
     return attributes;
   }
 }
 
-function oneHot<V extends string>(name: string, key: string, values: readonly V[]): Record<V, Attributes> {
+function oneHot<V extends string>(
+  base: Readonly<Record<string, string>>,
+  key: string,
+  values: readonly V[],
+): Record<V, Attributes> {
   const result = {} as Record<V, Attributes>;
-  for (const value of values) result[value] = Object.freeze({ [ATTR.provider]: name, [key]: value });
+  for (const value of values) result[value] = Object.freeze({ ...base, [key]: value });
   return Object.freeze(result);
 }
 
@@ -92,8 +98,18 @@ const cache = new WeakMap<Provider, ProviderAttributes>();
 export function attributesOf(provider: Provider): ProviderAttributes {
   let attributes = cache.get(provider);
   if (attributes === undefined) {
-    attributes = new ProviderAttributes(provider.name);
+    attributes = new ProviderAttributes(baseAttributes(provider));
     cache.set(provider, attributes);
   }
   return attributes;
+}
+
+/** The provider's name, and the endpoint's address and region when it is one of its endpoints. */
+function baseAttributes(provider: Provider): Record<string, string> {
+  const base: Record<string, string> = { [ATTR.provider]: provider.providerName };
+  const endpoint = provider.endpoint;
+  if (endpoint === undefined) return base;
+  base[ATTR.serverAddress] = endpoint.address ?? endpoint.key;
+  if (endpoint.region !== undefined) base[ATTR.cloudRegion] = endpoint.region;
+  return base;
 }

@@ -29,7 +29,21 @@ export function guarded(name: string, observe: Observer): Observer {
   };
 }
 
+/**
+ * What takes requests: each active provider, or each of its endpoints (with their own breakers and
+ * stats), and the provider itself too when requests also went to it directly.
+ */
 function eachActive(registry: ProviderRegistry, visit: (provider: Provider) => void): void {
+  for (const provider of registry.listProviders()) {
+    if (!provider.active) continue;
+    const endpoints = provider.endpoints;
+    if (endpoints.length === 0 || provider.takesRequestsItself) visit(provider);
+    for (const endpoint of endpoints) if (endpoint.active) visit(endpoint);
+  }
+}
+
+/** Each active provider as a whole: health and up are the provider's, aggregated over its endpoints. */
+function eachProvider(registry: ProviderRegistry, visit: (provider: Provider) => void): void {
   for (const provider of registry.listProviders()) if (provider.active) visit(provider);
 }
 
@@ -63,7 +77,7 @@ export function observeCircuitState(registry: ProviderRegistry): Observer {
 
 export function observeHealth(registry: ProviderRegistry): Observer {
   return (result) => {
-    eachActive(registry, (provider) => {
+    eachProvider(registry, (provider) => {
       const status = provider.getHealthStatus();
       const sets = attributesOf(provider).health;
       for (const value of HEALTH_STATUS_VALUES) result.observe(value === status ? 1 : 0, sets[value]);
@@ -73,7 +87,7 @@ export function observeHealth(registry: ProviderRegistry): Observer {
 
 export function observeUp(registry: ProviderRegistry): Observer {
   return (result) => {
-    eachActive(registry, (provider) => {
+    eachProvider(registry, (provider) => {
       result.observe(provider.getHealthStatus() === 'available' ? 1 : 0, attributesOf(provider).provider);
     });
   };

@@ -19,7 +19,7 @@ export function redactUrl(url: string | URL): string {
 /**
  * A span of its own for a request the plugin answered locally because the circuit is open:
  * no instrumentation span exists for it on the fetch/undici path (no undici request was created).
- * Status ERROR; no `http.response.status_code`, the synthetic 503 is ours, not the provider's.
+ * Status ERROR; no `http.response.status_code`, the local reply is ours, not the provider's.
  * On the node:http path instrumentation-http already has a span, which the http hooks mark `rejected`.
  */
 export function recordRejectedSpan(provider: Provider, method: string, url: string | URL): void {

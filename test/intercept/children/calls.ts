@@ -1,6 +1,8 @@
+import { getCircuitOpenError } from 'provider-health';
 import { type CallOptions, client, falFetches, socketsCreated, type Target } from './clients.js';
 import { providerView, rejectedOf, totalOf } from './provider-view.js';
 import { type Args, type Command, type ErrorInfo, errorInfo, num, str } from './runtime.js';
+import { matrixClient } from './sdk-clients.js';
 
 export interface CallResult {
   /** Wall time of this one call, in the child. */
@@ -17,16 +19,24 @@ export interface CallResult {
   sockets: number;
   /** fetch calls the fal client made during this call (retries included), with their times. */
   falFetchMs: number[];
+  /** What `getCircuitOpenError()` found in the error the caller got; absent when it found nothing. */
+  circuitOpen?: { provider: string; retryAfterMs: number | null };
 }
 
 function providerOf(clientName: string, target: Target): string {
   if (clientName === 'openai-sdk') return 'openai';
   if (clientName === 'anthropic-sdk') return 'anthropic';
   if (clientName === 'fal-sdk') return 'fal';
-  return target;
+  return matrixClient(clientName)?.provider ?? target;
 }
 
-async function callOnce(clientName: string, target: Target, options: CallOptions, abortAfterMs?: number) {
+/** One call of one client; the client is invoked synchronously, before the first await. */
+export async function callOnce(
+  clientName: string,
+  target: Target,
+  options: CallOptions,
+  abortAfterMs?: number,
+) {
   const provider = providerOf(clientName, target);
   const run = client(clientName, target);
   const before = { rejected: rejectedOf(provider), total: totalOf(provider), sockets: socketsCreated };
@@ -39,6 +49,12 @@ async function callOnce(clientName: string, target: Target, options: CallOptions
     Object.assign(result, await run({ ...options, signal: controller.signal }));
   } catch (error) {
     result.error = errorInfo(error);
+    const open = getCircuitOpenError(error);
+    if (open !== undefined)
+      result.circuitOpen = {
+        provider: open.provider,
+        retryAfterMs: Number.isFinite(open.retryAfterMs) ? open.retryAfterMs : null,
+      };
   }
   result.ms = performance.now() - started;
   clearTimeout(timer);
@@ -54,15 +70,27 @@ async function callOnce(clientName: string, target: Target, options: CallOptions
 export const callCommands: Record<string, Command> = {
   ping: () => ({ pid: process.pid }),
 
-  /** `n` sequential calls of one client: `{ client, target?, n?, retries?, stream?, abortAfterMs? }`. */
+  /**
+   * `n` calls of one client: `{ client, target?, n?, retries?, stream?, timeoutMs?, abortAfterMs?,
+   * parallel? }`, one after the other, or all at once with `parallel` (then each call's
+   * `rejected` and `recorded` overlap the others': read the provider's view instead).
+   */
   call: async (args: Args) => {
     const clientName = str(args, 'client');
     const target = (args.target ?? 'openai') as Target;
-    const options: CallOptions = { retries: args.retries === true, stream: args.stream === true };
+    const options: CallOptions = {
+      retries: args.retries === true,
+      stream: args.stream === true,
+      timeoutMs: typeof args.timeoutMs === 'number' ? args.timeoutMs : undefined,
+    };
     const abortAfterMs = typeof args.abortAfterMs === 'number' ? args.abortAfterMs : undefined;
+    const n = num(args, 'n', 1);
+    if (args.parallel === true)
+      return Promise.all(
+        Array.from({ length: n }, () => callOnce(clientName, target, options, abortAfterMs)),
+      );
     const results: CallResult[] = [];
-    for (let i = 0; i < num(args, 'n', 1); i++)
-      results.push(await callOnce(clientName, target, options, abortAfterMs));
+    for (let i = 0; i < n; i++) results.push(await callOnce(clientName, target, options, abortAfterMs));
     return results;
   },
 

@@ -6,6 +6,7 @@ import OpenAI from 'openai';
 import * as undici from 'undici';
 import { falRequestMiddleware } from '../../../fake-provider/index.js';
 import { env } from './runtime.js';
+import { matrixClient } from './sdk-clients.js';
 
 /** Which server a plain HTTP client talks to: a provider's fake, or a loopback server that is no provider. */
 export type Target = 'openai' | 'anthropic' | 'fal' | 'other';
@@ -22,6 +23,8 @@ export interface CallOptions {
   retries: boolean;
   signal?: AbortSignal;
   stream?: boolean;
+  /** SDK clients: the client-level timeout option, in ms (none: the library's default). */
+  timeoutMs?: number;
 }
 
 export type Client = (options: CallOptions) => Promise<Reply>;
@@ -93,14 +96,16 @@ function once<T>(key: string, make: () => T): T {
   if (!sdks.has(key)) sdks.set(key, make());
   return sdks.get(key) as T;
 }
-function openai(retries: boolean): OpenAI {
-  return once(`openai${retries}`, () => {
-    return new OpenAI({ baseURL: `${baseUrl('openai')}/v1`, apiKey: 'test', maxRetries: retries ? 2 : 0 });
+function openai(retries: boolean, timeout?: number): OpenAI {
+  return once(`openai${retries}${timeout}`, () => {
+    const maxRetries = retries ? 2 : 0;
+    return new OpenAI({ baseURL: `${baseUrl('openai')}/v1`, apiKey: 'test', maxRetries, timeout });
   });
 }
-function anthropic(retries: boolean): Anthropic {
-  return once(`anthropic${retries}`, () => {
-    return new Anthropic({ baseURL: baseUrl('anthropic'), apiKey: 'test', maxRetries: retries ? 2 : 0 });
+function anthropic(retries: boolean, timeout?: number): Anthropic {
+  return once(`anthropic${retries}${timeout}`, () => {
+    const maxRetries = retries ? 2 : 0;
+    return new Anthropic({ baseURL: baseUrl('anthropic'), apiKey: 'test', maxRetries, timeout });
   });
 }
 function fal() {
@@ -129,8 +134,8 @@ function fetchClient(target: Target, fetchImpl: typeof fetch): Client {
 export function client(name: string, target: Target): Client {
   switch (name) {
     case 'openai-sdk':
-      return async ({ retries, signal, stream }) => {
-        const sdk = openai(retries);
+      return async ({ retries, signal, stream, timeoutMs }) => {
+        const sdk = openai(retries, timeoutMs);
         const messages = [{ role: 'user' as const, content: 'hi' }];
         if (stream) {
           const chunks = await sdk.chat.completions.create(
@@ -145,8 +150,8 @@ export function client(name: string, target: Target): Client {
         return { status: 200, body: completion.choices[0]?.message.content };
       };
     case 'anthropic-sdk':
-      return async ({ retries, signal }) => {
-        const message = await anthropic(retries).messages.create(
+      return async ({ retries, signal, timeoutMs }) => {
+        const message = await anthropic(retries, timeoutMs).messages.create(
           { model: 'claude-3-5-haiku-latest', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] },
           { signal },
         );
@@ -190,7 +195,10 @@ export function client(name: string, target: Target): Client {
           body: await parse(String(res.data)),
         };
       };
-    default:
-      throw new Error(`unknown client ${name}`);
+    default: {
+      const matrix = matrixClient(name);
+      if (matrix === undefined) throw new Error(`unknown client ${name}`);
+      return (options) => matrix.call(options);
+    }
   }
 }

@@ -5,7 +5,9 @@ import * as undici from 'undici';
 // Not (yet) exported from the package entry: see the report. The source copy shares the
 // registry and the wrapper's brand (both on globalThis / Symbol.for) with the preloaded build.
 import { wrapDispatcher } from '../../../src/intercept/index.js';
+import { callOnce } from './calls.js';
 import { requestUrl, type Target } from './clients.js';
+import { blockedAttempts } from './loopback-guard.js';
 import { totalOf } from './provider-view.js';
 import { type Args, type Command, errorInfo, num, str } from './runtime.js';
 
@@ -17,6 +19,18 @@ type Dispatcher = undici.Dispatcher & { [WRAPPED]?: Dispatcher };
 
 function globalDispatcher(): Dispatcher | undefined {
   return (globalThis as unknown as Record<symbol, Dispatcher | undefined>)[GLOBAL_DISPATCHER];
+}
+
+/** How the process looks: is the global dispatcher wrapped, over what; is node:http patched. */
+function dispatcherInfo() {
+  const current = globalDispatcher();
+  const inner = current?.[WRAPPED];
+  return {
+    wrapped: inner !== undefined,
+    doubleWrapped: inner?.[WRAPPED] !== undefined,
+    innerIsNpmUndici: inner instanceof undici.Agent,
+    httpPatched: (http.Agent.prototype as unknown as Record<symbol, unknown>)[HTTP_PATCHED] !== undefined,
+  };
 }
 
 function provider(args: Args) {
@@ -55,17 +69,24 @@ export const probeCommands: Record<string, Command> = {
     provider(args).breaker.recoveryTimeout = num(args, 'ms');
   },
 
-  /** How the process looks: is the global dispatcher wrapped, over what; is node:http patched. */
-  dispatcherInfo: () => {
-    const current = globalDispatcher();
-    const inner = current?.[WRAPPED];
-    return {
-      wrapped: inner !== undefined,
-      doubleWrapped: inner?.[WRAPPED] !== undefined,
-      innerIsNpmUndici: inner instanceof undici.Agent,
-      httpPatched: (http.Agent.prototype as unknown as Record<symbol, unknown>)[HTTP_PATCHED] !== undefined,
-    };
+  dispatcherInfo,
+
+  /** Outcome counts a provider recorded (its stats window). */
+  outcomes: (args: Args) => {
+    const stats = provider(args).stats;
+    const names = [
+      'success',
+      'provider_error',
+      'timeout',
+      'connection_error',
+      'canceled',
+      'rejected',
+    ] as const;
+    return Object.fromEntries(names.map((name) => [name, stats.count(name)]));
   },
+
+  /** DNS lookups and connections beyond loopback that the guard stopped (expected: none). */
+  blocked: () => [...blockedAttempts],
 
   /** Loads the preload from the running app, by import (ESM build) and/or require (CJS build). */
   loadPlugin: async (args: Args) => {
@@ -75,10 +96,18 @@ export const probeCommands: Record<string, Command> = {
     if (args.cjs === true) createRequire(import.meta.url)(entry);
   },
 
-  /** The app replaces undici's global dispatcher after the preload, optionally wrapping it itself. */
-  setGlobalDispatcher: (args: Args) => {
+  /**
+   * The app replaces undici's global dispatcher after the preload, optionally wrapping it itself.
+   * With `thenCall` (a client name), the dispatcher is inspected and that client's call to openai
+   * started in the same synchronous step, before the plugin's periodic check can run.
+   */
+  setGlobalDispatcher: async (args: Args) => {
     const agent = new undici.Agent();
     undici.setGlobalDispatcher(args.wrap === true ? wrapDispatcher(agent) : agent);
+    if (typeof args.thenCall !== 'string') return undefined;
+    const info = dispatcherInfo();
+    const call = callOnce(args.thenCall, 'openai', { retries: false });
+    return { info, call: await call };
   },
 
   /** One request with its own `dispatcher` option; returns what the plugin recorded for it. */

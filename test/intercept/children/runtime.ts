@@ -6,6 +6,8 @@ export type Command = (args: Args) => unknown;
 /** What the parent needs to know about an error, as plain JSON. */
 export interface ErrorInfo {
   name: string;
+  /** The error's class (openai's error classes all have the name "Error"). */
+  type?: string;
   message: string;
   code?: string;
   status?: number;
@@ -25,6 +27,8 @@ export function errorInfo(error: unknown, depth = 0): ErrorInfo {
     name: String(field(error, 'name') ?? typeof error),
     message: String(field(error, 'message') ?? error),
   };
+  const type = (field(error, 'constructor') as { name?: unknown } | undefined)?.name;
+  if (typeof type === 'string' && type !== info.name) info.type = type;
   const code = field(error, 'code');
   if (typeof code === 'string') info.code = code;
   const status = field(error, 'status');

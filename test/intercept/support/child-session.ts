@@ -12,6 +12,10 @@ export type Preload = 'require' | 'import' | 'node-options' | 'none';
 export interface ChildOptions {
   preload: Preload;
   env?: Record<string, string>;
+  /** The child's script, relative to the repository root; default test/intercept/children/app.ts. */
+  script?: string;
+  /** Runs the child under `ulimit -n <n>` (through sh), as a service with a low file limit would. */
+  fileLimit?: number;
 }
 
 interface Reply {
@@ -51,17 +55,20 @@ function preloadArgs(preload: Preload): string[] {
 }
 
 /**
- * One child process running test/intercept/children/app.ts. The parent sends one JSON command
+ * One child process running test/intercept/children/app.ts (or another script built on its
+ * runtime, such as test/hostile/children/app.ts). The parent sends one JSON command
  * a line on stdin; the child answers with one JSON line on stdout. Reused across a scenario's
  * steps so that the parent can change the fake server and read its request count in between.
  */
 export class ChildSession {
   stderr = '';
+  readonly pid: number;
   private nextId = 1;
   private readonly pending = new Map<number, (reply: Reply) => void>();
   private exited: string | undefined;
 
   private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    this.pid = child.pid ?? 0;
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       this.stderr += chunk;
@@ -76,8 +83,15 @@ export class ChildSession {
 
   static async start(options: ChildOptions): Promise<ChildSession> {
     // tsx comes after the plugin's own flag, so the plugin is loaded first, as in production.
-    const args = [...preloadArgs(options.preload), '--import', 'tsx', CHILD_SCRIPT];
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: childEnv(options) });
+    const script = options.script === undefined ? CHILD_SCRIPT : resolve(ROOT, options.script);
+    const args = [...preloadArgs(options.preload), '--import', 'tsx', script];
+    const child =
+      options.fileLimit === undefined
+        ? spawn(process.execPath, args, { cwd: ROOT, env: childEnv(options) })
+        : spawn('sh', ['-c', `ulimit -n ${options.fileLimit} && exec "$0" "$@"`, process.execPath, ...args], {
+            cwd: ROOT,
+            env: childEnv(options),
+          });
     const session = new ChildSession(child);
     await session.call('ping');
     return session;

@@ -1,31 +1,56 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { EVENTUALLY } from '../../support/waits.js';
 import { assertBuilt, type ChildOptions, ChildSession } from './child-session.js';
-import { closeFakes, type Fakes, fakeEnv, sleep, startFakes } from './fakes.js';
+import {
+  closeFakes,
+  DEFAULT_FAKES,
+  type FakeKey,
+  type FakeSpec,
+  type Fakes,
+  fakeSetEnv,
+  startFakeSet,
+} from './fakes.js';
 import type { CallResult, ProviderView } from './types.js';
 
-export interface Scenario {
-  readonly fakes: Fakes;
+export interface Scenario<K extends string = FakeKey> {
+  readonly fakes: Fakes<K>;
   readonly child: ChildSession;
   call(client: string, target: string, extra?: Record<string, unknown>): Promise<CallResult>;
   view(name: string): Promise<ProviderView>;
   /** Five provider errors through fetch: the circuit opens (enforce) or would (observe). */
   trip(target: 'openai' | 'anthropic' | 'fal'): Promise<void>;
-  waitForState(name: string, wanted: string, withinMs: number): Promise<void>;
+  /** Waits for a state the circuit reaches on its own (its timer), up to the hang deadline. */
+  waitForState(name: string, wanted: string): Promise<void>;
 }
 
-/** One fake set and one child for a describe block; the child is reused by its tests. */
-export function useScenario(options: Omit<ChildOptions, 'env'> & { env?: Record<string, string> }): Scenario {
-  const holder: { fakes?: Fakes; child?: ChildSession } = {};
+type ScenarioOptions = Omit<ChildOptions, 'env'> & { env?: Record<string, string> };
+
+/**
+ * One fake set (the default one: openai, anthropic, fal and a server that is no provider, or
+ * `fakes`) and one child for a describe block; the child is reused by its tests.
+ */
+export function useScenario(options: ScenarioOptions): Scenario;
+export function useScenario<K extends string>(
+  options: ScenarioOptions & { fakes: Record<K, FakeSpec> },
+): Scenario<K>;
+export function useScenario<K extends string>(
+  options: ScenarioOptions & { fakes?: Record<K, FakeSpec> },
+): Scenario<K> {
+  const specs = (options.fakes ?? DEFAULT_FAKES) as Record<K, FakeSpec>;
+  const holder: { fakes?: Fakes<K>; child?: ChildSession } = {};
   beforeAll(async () => {
     assertBuilt();
-    holder.fakes = await startFakes();
-    holder.child = await ChildSession.start({ ...options, env: fakeEnv(holder.fakes, options.env) });
+    holder.fakes = await startFakeSet(specs);
+    holder.child = await ChildSession.start({
+      preload: options.preload,
+      env: fakeSetEnv(holder.fakes, specs, options.env),
+    });
   });
   afterAll(async () => {
     await holder.child?.close();
     await closeFakes(holder.fakes);
   });
-  const scenario: Scenario = {
+  const scenario: Scenario<K> = {
     get fakes() {
       if (holder.fakes === undefined) throw new Error('scenario not started');
       return holder.fakes;
@@ -41,22 +66,13 @@ export function useScenario(options: Omit<ChildOptions, 'env'> & { env?: Record<
     },
     view: (name) => scenario.child.call<ProviderView>('provider', { name }),
     async trip(target) {
-      scenario.fakes[target].script([
-        { status: 500 },
-        { status: 500 },
-        { status: 500 },
-        { status: 500 },
-        { status: 500 },
-      ]);
+      const fake = (scenario.fakes as Partial<Fakes<string>>)[target];
+      if (fake === undefined) throw new Error(`no fake ${target} in this scenario`);
+      fake.script([{ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }]);
       await scenario.child.call('call', { client: 'fetch', target, n: 5 });
     },
-    async waitForState(name, wanted, withinMs) {
-      const deadline = Date.now() + withinMs;
-      while ((await scenario.view(name)).state !== wanted) {
-        if (Date.now() > deadline) throw new Error(`${name} did not become ${wanted} within ${withinMs} ms`);
-        await sleep(25);
-      }
-    },
+    waitForState: (name, wanted) =>
+      vi.waitFor(async () => expect((await scenario.view(name)).state).toBe(wanted), EVENTUALLY),
   };
   return scenario;
 }
