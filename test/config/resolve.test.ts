@@ -38,6 +38,9 @@ describe('resolveOptions defaults', () => {
       degradedFailureRate: 0.1,
       degradedLatencyMs: 30_000,
       statsWindowMs: 300_000,
+      degradedLatencyBaseline: false,
+      trendDetection: true,
+      baselineDir: undefined,
       logLevel: 'info',
     };
     expect(resolveOptions({}, {})).toStrictEqual(expected);

@@ -9,6 +9,7 @@ import {
   guarded,
   type Observer,
   observeCircuitState,
+  observeDegrading,
   observeHealth,
   observeRatelimit,
   observeRequests,
@@ -47,6 +48,7 @@ export function createProviderInstruments(
     circuitTransitions: observeTransitions(registry, transitions),
     health: observeHealth(registry),
     up: observeUp(registry),
+    degrading: observeDegrading(registry),
     ratelimitRemaining: observeRatelimit(registry, 'remaining'),
     ratelimitLimit: observeRatelimit(registry, 'limit'),
   };
