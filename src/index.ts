@@ -19,12 +19,14 @@ export { CircuitOpenError, getCircuitOpenError, isCircuitOpenError } from './com
 export { ConfigError, isConfigError } from './config/config-error.js';
 export type { Mode, ProviderHealthOptions, ProviderOptions, RejectWith } from './config/options.js';
 export { execute } from './execute.js';
+export type { BaselineData, BaselineStore } from './health/baseline-data.js';
 export {
   type HealthMetrics,
   healthMetricsToJson,
   type ProviderHealthSnapshot,
 } from './health/health-metrics.js';
 export type { HealthReason, HealthReport, HealthStatus } from './health/health-status.js';
+export type { TrendSignal } from './health/trend-detector.js';
 export { type ClassifyInput, classify } from './outcome/classify.js';
 export { type Classification, OUTCOMES, type Outcome } from './outcome/outcome.js';
 export { pickHealthy } from './pick-healthy.js';
@@ -37,6 +39,7 @@ export type {
   RecordedRequest,
   RejectedRequest,
   StatusEvent,
+  TrendEvent,
 } from './providers/provider-events.js';
 export { type HealthMonitor, ProviderRegistry, type StatusCallback } from './providers/registry.js';
 export { ATTR, METRICS, prometheusName } from './telemetry/metric-names.js';

@@ -5,6 +5,7 @@ import type { InvalidSetting, ProviderHealthOptions, ResolvedOptions } from './c
 import type { FleetRedisTarget } from './config/redis-url.js';
 import { resolveOptions } from './config/resolve.js';
 import { FleetClientMissingError, startFleet } from './fleet/index.js';
+import { FileBaselineStore } from './health/baseline-file-store.js';
 import { installInterception } from './intercept/index.js';
 import { configureRegistry, peekRegistry } from './providers/global-registry.js';
 import type { ProviderRegistry } from './providers/registry.js';
@@ -45,6 +46,10 @@ export function start(options: ProviderHealthOptions = {}): ProviderRegistry | u
   startPart('fleet', () => startFleetPart(registry, resolved));
   const telemetry = startPart('telemetry', () => startTelemetry(registry));
   startPart('server', () => startServer(registry, resolved, telemetry));
+  const baselineDir = resolved.baselineDir;
+  if (baselineDir !== undefined) {
+    startPart('baselines', () => registry.persistBaselines(new FileBaselineStore(baselineDir)));
+  }
   if (resolved.checkIntervalMs !== false && resolved.checkIntervalSet) {
     startPart('health checks', () => registry.startHealthMonitoring());
   }

@@ -13,6 +13,11 @@ export interface BreakerCoordinator {
   /** A success while closed, reported only while the fleet counts failures (`SharedState.counting`). */
   success(): void;
   /**
+   * This breaker opened by a rule the fleet does not count (the slow-call rule, which judges this
+   * replica's own last calls): the fleet opens everywhere too, unless it is open already.
+   */
+  tripped(reason: 'slow_call_rate', detail: string): void;
+  /**
    * Half-open: takes a fleet-wide trial slot this replica holds for trial `id`, and returns when the
    * slot was granted (the trial's timeout runs from then); undefined when it holds none, and then
    * asks the fleet for one.
@@ -31,7 +36,7 @@ export type TrialResult =
   | { outcome: 'success' }
   | {
       outcome: 'failure';
-      reason: 'half_open_failure' | 'trial_timeout';
+      reason: 'half_open_failure' | 'half_open_slow_call' | 'trial_timeout';
       /** A wait the provider asked for (retry-after). */
       minOpenMs: number;
       detail: string | undefined;

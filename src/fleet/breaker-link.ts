@@ -16,9 +16,11 @@ const MAX_TRIALS_TRACKED = 64;
 /** The breaker's reasons a fleet record can carry; the rest (`failures_counted`, `restored`) are not transitions. */
 const TRANSITION_REASONS: ReadonlySet<string> = new Set<TransitionReason>([
   'failure_threshold',
+  'slow_call_rate',
   'recovery_timeout',
   'success_threshold',
   'half_open_failure',
+  'half_open_slow_call',
   'trial_timeout',
   'health_check',
   'manual_reset',
@@ -61,6 +63,17 @@ export class FleetBreakerLink implements BreakerCoordinator {
 
   success(): void {
     this.store.success(this.provider);
+  }
+
+  tripped(reason: 'slow_call_rate', detail: string): void {
+    void this.store
+      .trip(this.provider, { reason, detail, recoveryTimeoutMs: this.breaker.recoveryTimeout })
+      .then((applied) => {
+        if (this.detached) return;
+        // Open already (another replica was first): this breaker takes the fleet's opening.
+        const state = this.store.state(this.provider);
+        if (!applied && state !== undefined && state.state !== 'closed') this.apply(state);
+      });
   }
 
   takeTrialSlot(id: number): number | undefined {

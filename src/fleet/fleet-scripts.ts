@@ -216,7 +216,9 @@ local threshold = int(9, 1, ${LIMITS.maxTrials})
 local recovery = int(10, 0, ${LIMITS.durationMs})
 local min_open = int(11, 0, ${LIMITS.durationMs})
 local reason = str(12, 20, nil)
-if reason ~= 'half_open_failure' and reason ~= 'trial_timeout' then bad('reason') end
+if reason ~= 'half_open_failure' and reason ~= 'half_open_slow_call' and reason ~= 'trial_timeout' then
+  bad('reason')
+end
 local detail = detail_arg(13)
 local rec = load(p)
 if lease_gen ~= gen or not rec or rec.s ~= 'half_open' or rec.L[lease_id] == nil then
@@ -244,7 +246,9 @@ return reply('opened', p, rec)
 
 /**
  * Operator and recovery actions: ARGV p, action, durationMs (-1: no end), detail, then for
- * 'seed' the expected generation, forced (0/1) and the replica that first opened it. A seed
+ * 'trip' the reason (an opening a replica's breaker made by a rule the fleet does not count: the
+ * slow-call rule), for 'seed' the expected generation, forced (0/1) and the replica that first
+ * opened it. A seed
  * restores an opening that a replica remembers into a store that lost its data: it applies only
  * in the generation the replica found and only where that generation has the provider closed.
  */
@@ -261,6 +265,14 @@ if action == 'reset' then
 elseif action == 'force_open' then
   open(rec, duration, true, replica, 'manual_open', detail)
   commit(p, rec, 'manual_open')
+  return reply('opened', p, rec)
+elseif action == 'trip' then
+  local why = str(9, 20, nil)
+  if why ~= 'slow_call_rate' then bad('reason') end
+  if duration < 0 then bad('duration') end
+  if rec.s ~= 'closed' then return reply('ignored', p, rec) end
+  open(rec, duration, false, replica, why, detail)
+  commit(p, rec, why)
   return reply('opened', p, rec)
 elseif action == 'health_check' then
   if rec.s ~= 'open' or rec.fo then return reply('ignored', p, rec) end

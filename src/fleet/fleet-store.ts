@@ -22,6 +22,7 @@ import type {
   FleetStats,
   FleetStoreOptions,
   FleetTrialOutcome,
+  FleetTrip,
   FleetView,
 } from './fleet-types.js';
 import { parseMessage, WireError, type WireReply } from './fleet-wire.js';
@@ -256,6 +257,16 @@ export class FleetStore {
   /** Operator: close fleet-wide and clear the counts. Resolves false when not applied. */
   reset(provider: string): Promise<boolean> {
     return this.control(provider, ['reset', -1, '']);
+  }
+
+  /**
+   * A replica's breaker opened by a rule the fleet does not count (the slow-call rule): opens the
+   * fleet for `recoveryTimeoutMs` unless it is open already. Resolves false when not applied.
+   */
+  trip(provider: string, trip: FleetTrip): Promise<boolean> {
+    if (!this.isConnected) return Promise.resolve(false);
+    const duration = clampInt(trip.recoveryTimeoutMs, 0, LIMITS.durationMs);
+    return this.control(provider, ['trip', duration, truncateDetail(trip.detail) ?? '', trip.reason]);
   }
 
   /** An active health check passed: an open (not forced) fleet may start its trials now. */

@@ -40,6 +40,13 @@ export interface FleetFailure {
   detail?: string;
 }
 
+/** An opening a replica's breaker made by a rule the fleet does not count (the slow-call rule). */
+export interface FleetTrip {
+  reason: 'slow_call_rate';
+  recoveryTimeoutMs: number;
+  detail: string;
+}
+
 export interface FleetLeaseRequest {
   /** Trials at once across the fleet: the breaker's successThreshold. */
   maxTrials: number;
@@ -64,7 +71,7 @@ export type FleetTrialOutcome =
       recoveryTimeoutMs: number;
       minOpenMs?: number;
       /** @default 'half_open_failure' */
-      reason?: 'half_open_failure' | 'trial_timeout';
+      reason?: 'half_open_failure' | 'half_open_slow_call' | 'trial_timeout';
       detail?: string;
     }
   /** The trial ended without an outcome (caller canceled), or the lease went unused. */

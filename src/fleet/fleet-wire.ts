@@ -18,9 +18,11 @@ export type FleetCircuitState = 'closed' | 'open' | 'half_open';
  */
 export type FleetReason =
   | 'failure_threshold'
+  | 'slow_call_rate'
   | 'recovery_timeout'
   | 'success_threshold'
   | 'half_open_failure'
+  | 'half_open_slow_call'
   | 'trial_timeout'
   | 'health_check'
   | 'manual_reset'
@@ -32,9 +34,11 @@ export type FleetReason =
 const STATES: readonly FleetCircuitState[] = ['closed', 'open', 'half_open'];
 const REASONS: readonly FleetReason[] = [
   'failure_threshold',
+  'slow_call_rate',
   'recovery_timeout',
   'success_threshold',
   'half_open_failure',
+  'half_open_slow_call',
   'trial_timeout',
   'health_check',
   'manual_reset',

@@ -12,6 +12,7 @@ export type {
   FleetStats,
   FleetStoreOptions,
   FleetTrialOutcome,
+  FleetTrip,
   FleetView,
 } from './fleet-types.js';
 export type { FleetCircuitState, FleetReason } from './fleet-wire.js';

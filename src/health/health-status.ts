@@ -9,7 +9,9 @@ export type HealthReason =
   | 'failure_rate'
   | 'rate_limited'
   | 'latency'
-  | 'endpoints';
+  | 'endpoints'
+  | 'baseline_latency'
+  | 'trend';
 
 export interface HealthReport {
   readonly status: HealthStatus;
@@ -35,6 +37,8 @@ const REASONS: readonly HealthReason[] = [
   'rate_limited',
   'latency',
   'endpoints',
+  'baseline_latency',
+  'trend',
 ];
 const OPEN = 1;
 const HALF_OPEN = 2;
@@ -42,6 +46,16 @@ const FAILURE_RATE = 4;
 const RATE_LIMITED = 8;
 const LATENCY = 16;
 const ENDPOINTS = 32;
+const BASELINE_LATENCY = 64;
+const TREND = 128;
+
+/** What the baseline and the trend detector say (early-warning.ts), read at no cost. */
+export interface EarlySignals {
+  /** The trend detector's warning is up. */
+  readonly trendWarning: boolean;
+  /** Recent p95 time to first byte above `degradedLatencyBaseline`. */
+  readonly aboveBaseline: boolean;
+}
 
 // Reports are immutable and shared: one per combination of reasons, built on first use, so
 // evaluating health on every failure allocates nothing.
@@ -62,14 +76,16 @@ export const AVAILABLE: HealthReport = reportFor(0);
 
 /**
  * docs/design.md "Health status": open is unavailable; half-open or a closed circuit with trouble
- * is degraded. O(1): the recent window keeps running totals and the latency sketch counts the
- * samples under the latency threshold as they arrive.
+ * is degraded (including an early warning, which never rejects anything). O(1): the recent window
+ * keeps running totals, the latency sketch counts the samples under the latency threshold as they
+ * arrive, and the early signals are flags set about once a second.
  */
 export function computeHealth(
   circuit: CircuitState,
   stats: ProviderStats,
   thresholds: HealthThresholds,
   now: number,
+  early?: EarlySignals,
 ): HealthReport {
   if (circuit === 'open') return reportFor(OPEN);
   let mask = circuit === 'half_open' ? HALF_OPEN : 0;
@@ -84,6 +100,10 @@ export function computeHealth(
   const latencies = stats.latencies;
   latencies.setThreshold(thresholds.degradedLatencyMs);
   if (latencies.count(now) >= thresholds.minRequests && latencies.exceeds(0.95, now)) mask |= LATENCY;
+  if (early !== undefined && circuit === 'closed') {
+    if (early.aboveBaseline) mask |= BASELINE_LATENCY;
+    if (early.trendWarning) mask |= TREND;
+  }
   return reportFor(mask);
 }
 

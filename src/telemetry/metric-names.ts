@@ -12,7 +12,11 @@ export const ATTR = {
   circuitState: 'ai_provider.circuit.state',
   circuitFrom: 'ai_provider.circuit.from',
   circuitTo: 'ai_provider.circuit.to',
+  /** Why: `failure_threshold`, `slow_call_rate`, `recovery_timeout`, … (a dozen values, fixed). */
+  circuitReason: 'ai_provider.circuit.reason',
   healthStatus: 'ai_provider.health.status',
+  /** `failure_rate` or `latency`: which signal of the early warning trends up. */
+  trendSignal: 'ai_provider.trend.signal',
   /** The host of one endpoint of a provider (docs/design.md, "Endpoints"): a region's or a deployment's. */
   serverAddress: 'server.address',
   /** The region of an endpoint, when its provider names regions (Bedrock, Vertex AI). */
@@ -20,6 +24,9 @@ export const ATTR = {
   /** `requests` or `tokens`: which budget an `x-ratelimit-*` header pair describes. */
   ratelimitKind: 'ai_provider.ratelimit.kind',
 } as const;
+
+/** Values of `ai_provider.trend.signal`. */
+export const TREND_SIGNAL_VALUES = ['failure_rate', 'latency'] as const;
 
 /** Values of `ai_provider.ratelimit.kind`. */
 export const RATELIMIT_KIND_VALUES = ['requests', 'tokens'] as const;
@@ -69,8 +76,8 @@ export const METRICS = {
     otelName: 'ai_provider.circuit.transitions',
     kind: 'counter',
     unit: '{transition}',
-    description: 'Circuit breaker state transitions.',
-    attributes: [ATTR.provider, ATTR.circuitFrom, ATTR.circuitTo],
+    description: 'Circuit breaker state transitions, by from, to and reason.',
+    attributes: [ATTR.provider, ATTR.circuitFrom, ATTR.circuitTo, ATTR.circuitReason],
   },
   health: {
     otelName: 'ai_provider.health',
@@ -85,6 +92,16 @@ export const METRICS = {
     unit: '1',
     description: '1 when the provider is available, else 0.',
     attributes: [ATTR.provider],
+  },
+  // The early warning (docs/design.md, "Baselines and early warning"): 1 on each signal trending
+  // up against the provider's baseline while its circuit is closed. Never a rejection by itself.
+  degrading: {
+    otelName: 'ai_provider.degrading',
+    kind: 'gauge',
+    unit: '1',
+    description:
+      "1 while the provider's failures or times to first byte trend up against its baseline (the early warning), by signal; else 0.",
+    attributes: [ATTR.provider, ATTR.trendSignal],
   },
   // Rate-limit headroom, read from response headers (`x-ratelimit-remaining-requests`,
   // `x-ratelimit-limit-tokens`, `anthropic-ratelimit-*`); only providers that send them have series.

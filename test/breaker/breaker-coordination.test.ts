@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BreakerCoordinator, SharedState, TrialResult } from '../../src/breaker/breaker-coordinator.js';
+import type { BreakerOptions } from '../../src/breaker/breaker-options.js';
 import { CircuitBreaker } from '../../src/breaker/circuit-breaker.js';
 import { ADMITTED, REJECTED, type TransitionEvent } from '../../src/breaker/circuit-state.js';
 import { ManualClock } from '../support/manual-clock.js';
@@ -19,6 +20,9 @@ class RecordingCoordinator implements BreakerCoordinator {
   }
   success(): void {
     this.calls.push('success');
+  }
+  tripped(reason: 'slow_call_rate', detail: string): void {
+    this.calls.push(`tripped ${reason} ${detail}`);
   }
   takeTrialSlot(id: number): number | undefined {
     const slot = this.slots.shift();
@@ -42,10 +46,12 @@ class RecordingCoordinator implements BreakerCoordinator {
   }
 }
 
-function setup() {
+function setup(options: Partial<BreakerOptions> = {}) {
   const clock = new ManualClock();
   const events: TransitionEvent[] = [];
-  const breaker = new CircuitBreaker('openai', { trialTimeoutMs: 30_000 }, clock, (e) => events.push(e));
+  const breaker = new CircuitBreaker('openai', { trialTimeoutMs: 30_000, ...options }, clock, (e) =>
+    events.push(e),
+  );
   const fleet = new RecordingCoordinator();
   breaker.coordinate(fleet);
   return { clock, events, breaker, fleet };
@@ -151,6 +157,39 @@ describe('a breaker sharing a fleet', () => {
     // A request admitted before the circuit opened says nothing: not reported.
     breaker.onSuccess(ADMITTED);
     expect(fleet.trials.size).toBe(3);
+  });
+
+  it("the slow-call rule judges this replica's calls: its opening is made here and offered to the fleet", () => {
+    const slow = { slowCallDurationMs: 1_000, slowCallRate: 0.5, slowCallMinCalls: 4 };
+    const { breaker, fleet, events } = setup(slow);
+    const quick = { durationMs: 200, ttfbMs: 100 };
+    const late = { durationMs: 3_000, ttfbMs: 2_000 };
+    breaker.onSuccess(breaker.admit(), quick);
+    breaker.onSuccess(breaker.admit(), late);
+    breaker.onSuccess(breaker.admit(), quick);
+    expect(breaker.state).toBe('closed');
+    // A slow failure is a slow call too; the failure itself goes to the fleet as always.
+    breaker.onFailure(breaker.admit(), 'HTTP 503', 0, late);
+    expect(events).toEqual([expect.objectContaining({ to: 'open', reason: 'slow_call_rate' })]);
+    expect(fleet.calls).toEqual([
+      'failure HTTP 503 0',
+      'tripped slow_call_rate 2 of the last 4 calls slower than 1000 ms',
+    ]);
+  });
+
+  it('a slow trial is a trial failure, reported to the fleet as half_open_slow_call', () => {
+    const { breaker, clock, fleet, events } = setup({ slowCallDurationMs: 1_000 });
+    breaker.applyShared(shared({ state: 'half_open' }));
+    fleet.slots.push(clock.now());
+    const trial = breaker.admit();
+    breaker.onSuccess(trial, { durationMs: 1_500, ttfbMs: 1_200 });
+    expect(fleet.trials.get(trial)).toEqual({
+      outcome: 'failure',
+      reason: 'half_open_slow_call',
+      minOpenMs: 0,
+      detail: 'trial took 1200 ms, slower than 1000 ms',
+    });
+    expect(events.at(-1)).toMatchObject({ from: 'half_open', to: 'open', reason: 'half_open_slow_call' });
   });
 
   it('operator actions apply here at once and go to the fleet', () => {

@@ -18,10 +18,10 @@ function outcome(run: () => ResolvedOptions): 'ok' | 'config' {
     if (isConfigError(error)) return 'config';
     throw error;
   }
+  // The settings whose default is "none" (no token, no baselines on disk, no fleet).
+  const optional: readonly string[] = ['adminToken', 'baselineDir', 'fleetRedis', 'fleetName'];
   for (const key of Object.keys(DEFAULT_OPTIONS) as (keyof ResolvedOptions)[]) {
-    // Settings whose default is "none" (no token, no fleet) may stay undefined.
-    if (key !== 'adminToken' && key !== 'fleetRedis' && key !== 'fleetName')
-      expect(resolved[key], key).not.toBeUndefined();
+    if (!optional.includes(key)) expect(resolved[key], key).not.toBeUndefined();
   }
   expect(resolved.providers).toBeTypeOf('object');
   expect(Number.isSafeInteger(resolved.failureThreshold) && resolved.failureThreshold >= 1).toBe(true);

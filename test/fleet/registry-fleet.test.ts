@@ -131,6 +131,54 @@ describe('breakers sharing a fleet', () => {
     expect(b.transitions.at(-1)).toMatchObject({ reason: 'manual_reset' });
   });
 
+  it('slow calls on one replica open it everywhere (the slow-call rule), and a slow trial reopens it everywhere', async () => {
+    const slowRule = { slowCallDuration: 1_000, slowCallRate: 0.5, slowCallMinCalls: 4 };
+    const group = await replicas.start(redis.url, 3, {
+      options: { recoveryTimeout: 200, trialTimeout: 10_000, providers: { openai: slowRule } },
+    });
+    const [a, b, c] = group as [Replica, Replica, Replica];
+    // Each replica judges its own last calls: four on a, two of them slow.
+    for (const ttfb of [100, 2_000, 100, 2_000]) {
+      const provider = a.provider();
+      provider.record(provider.admit(), 'success', 200, ttfb + 10, ttfb);
+    }
+    const opened = await Promise.all(group.map((r) => circuit(r, 'open')));
+    expect(opened[0]).toMatchObject({
+      reason: 'slow_call_rate',
+      detail: '2 of the last 4 calls slower than 1000 ms',
+    });
+    for (const event of [opened[1], opened[2]])
+      expect(event).toMatchObject({
+        reason: 'fleet',
+        detail: 'slow_call_rate by replica-0: 2 of the last 4 calls slower than 1000 ms',
+      });
+    expect(b.fleet.state('openai')).toMatchObject({ state: 'open', openedBy: 'replica-0' });
+    const epoch = c.fleet.state('openai')?.epoch ?? 0;
+    // The first trial that runs anywhere is slow: the fleet reopens everywhere.
+    let trial = 0;
+    const deadline = Date.now() + 20_000;
+    while (trial <= 0 && Date.now() < deadline) {
+      const provider = c.provider();
+      trial = provider.admit();
+      if (trial > 0) provider.record(trial, 'success', 200, 1_600, 1_500);
+      else if (trial === 0) provider.record(trial, 'success', 200, 20, 10);
+      await tick();
+    }
+    expect(trial).toBeGreaterThan(0);
+    await Promise.all(
+      group.map((r) =>
+        waitForState(r.fleet.store, 'openai', (s) => s?.state === 'open' && s.epoch > epoch, 'reopened'),
+      ),
+    );
+    for (const replica of group) {
+      expect(replica.provider().breaker.state).toBe('open');
+      expect(replica.fleet.state('openai')).toMatchObject({
+        reason: 'half_open_slow_call',
+        openedBy: 'replica-2',
+      });
+    }
+  });
+
   it('a provider first named after the fleet connected is shared too', async () => {
     const group = await replicas.start(redis.url, 2);
     const [a, b] = group as [Replica, Replica];

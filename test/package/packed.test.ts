@@ -25,8 +25,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = resolve(ROOT, 'node_modules/.bin');
-const MAX_PACKAGES = 30;
-const MAX_INSTALL_MIB = 35;
+// 30 packages and 33 MiB for the OpenTelemetry set, plus tldts-icann and tldts-core (3 MiB: the
+// public-suffix list that refuses a host pattern such as `*.co.uk`, src/config/public-suffix.ts).
+const MAX_PACKAGES = 32;
+const MAX_INSTALL_MIB = 38;
 
 let work: string;
 let tarball: string;

@@ -2,9 +2,13 @@ import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
 import { DataPointType, type HistogramMetricData, MeterProvider } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { REJECTED } from '../../src/breaker/circuit-state.js';
+import { resolveOptions } from '../../src/config/resolve.js';
 import { headersFromRecord } from '../../src/outcome/headers.js';
+import { ProviderRegistry } from '../../src/providers/registry.js';
 import { ATTR, DURATION_BUCKETS_SECONDS, METRICS } from '../../src/telemetry/metric-names.js';
 import { createProviderInstruments } from '../../src/telemetry/metrics/instruments.js';
+import { steady } from '../health/traffic.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { CollectingReader, makeRegistry, metricNamed } from './support.js';
 
 function setup() {
@@ -89,16 +93,25 @@ describe('provider instruments', () => {
       isMonotonic: true,
     });
     // Every possible transition is reported from the start, at 0, so increase() sees the first trip.
-    const transition = (from: string, to: string, value: number) => ({
-      attributes: { [ATTR.provider]: 'openai', [ATTR.circuitFrom]: from, [ATTR.circuitTo]: to },
+    const transition = (from: string, to: string, reason: string, value: number) => ({
+      attributes: {
+        [ATTR.provider]: 'openai',
+        [ATTR.circuitFrom]: from,
+        [ATTR.circuitTo]: to,
+        [ATTR.circuitReason]: reason,
+      },
       value,
     });
     expect(points(all, METRICS.circuitTransitions.otelName)).toEqual([
-      transition('closed', 'open', 1),
-      transition('open', 'half_open', 0),
-      transition('half_open', 'closed', 0),
-      transition('half_open', 'open', 0),
-      transition('open', 'closed', 0),
+      transition('closed', 'open', 'failure_threshold', 1),
+      transition('closed', 'open', 'slow_call_rate', 0),
+      transition('open', 'half_open', 'recovery_timeout', 0),
+      transition('open', 'half_open', 'health_check', 0),
+      transition('half_open', 'closed', 'success_threshold', 0),
+      transition('half_open', 'open', 'half_open_failure', 0),
+      transition('half_open', 'open', 'half_open_slow_call', 0),
+      transition('half_open', 'open', 'trial_timeout', 0),
+      transition('open', 'closed', 'manual_reset', 0),
     ]);
     expect(points(all, METRICS.health.otelName)).toEqual([
       { attributes: { [ATTR.provider]: 'openai', [ATTR.healthStatus]: 'available' }, value: 0 },
@@ -124,6 +137,28 @@ describe('provider instruments', () => {
       for (const point of metric.dataPoints)
         for (const key of Object.keys(point.attributes)) expect(def.attributes, def.otelName).toContain(key);
     }
+  });
+
+  it('reports the early warning per signal: 1 on the signal trending up, 0 on the other', async () => {
+    const clock = new ManualClock();
+    const registry = new ProviderRegistry(resolveOptions({}, {}), clock);
+    const reader = new CollectingReader();
+    createProviderInstruments(new MeterProvider({ readers: [reader] }).getMeter('provider-health'), registry);
+    const openai = registry.getOrCreateProvider('openai');
+    steady(openai, clock, { seconds: 3_600 });
+    const warning = (signal: string, value: number) => ({
+      attributes: { [ATTR.provider]: 'openai', [ATTR.trendSignal]: signal },
+      value,
+    });
+    expect(points(await reader.metrics(), METRICS.degrading.otelName)).toEqual([
+      warning('failure_rate', 0),
+      warning('latency', 0),
+    ]);
+    steady(openai, clock, { seconds: 3 * 60, ttfbMs: 1_000 });
+    expect(points(await reader.metrics(), METRICS.degrading.otelName)).toEqual([
+      warning('failure_rate', 0),
+      warning('latency', 1),
+    ]);
   });
 
   it('reports only active providers, and a closed healthy one as up', async () => {
