@@ -1,4 +1,4 @@
-import { LIMITS, PROVIDER_NAME_LUA, PROVIDER_NAME_MAX } from './limits.js';
+import { LIMITS, NAME_PART_LUA, NAME_PART_MAX } from './limits.js';
 
 /**
  * The fleet's Lua scripts (docs/fleet.md, "Scripts"). Each runs atomically on the node that owns
@@ -34,9 +34,19 @@ if not gen then
   gen = candidate
   redis.call('SET', K_GEN, gen)
 end
+local function name_part(s)
+  return #s >= 1 and #s <= ${NAME_PART_MAX} and string.find(s, '${NAME_PART_LUA}') ~= nil
+end
+-- A provider (openai) or one of its endpoints (aws.bedrock@us-east-1).
+local function valid_name(p)
+  if #p > ${2 * NAME_PART_MAX + 1} then return false end
+  local at = string.find(p, '@', 1, true)
+  if not at then return name_part(p) end
+  return name_part(string.sub(p, 1, at - 1)) and name_part(string.sub(p, at + 1))
+end
 local function provider_arg(i)
-  local p = str(i, ${PROVIDER_NAME_MAX}, '${PROVIDER_NAME_LUA}')
-  if p == '' then bad('provider') end
+  local p = str(i, ${2 * NAME_PART_MAX + 1}, nil)
+  if not valid_name(p) then bad('provider') end
   return p
 end
 local function num(v, default)
@@ -313,7 +323,7 @@ local views = {}
 local raw = redis.call('HGETALL', K_STATE)
 for i = 1, #raw, 2 do
   local p = raw[i]
-  if #p <= ${PROVIDER_NAME_MAX} and string.find(p, '${PROVIDER_NAME_LUA}') then
+  if valid_name(p) then
     local rec = load(p)
     if rec then views[p] = view(p, rec) end
   end

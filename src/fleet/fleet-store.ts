@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '../common/clock.js';
 import { log as pluginLog } from '../common/log.js';
-import { isProviderName } from '../common/provider-name.js';
+import { isQualifiedName } from '../common/provider-name.js';
 import { isFleetName } from '../config/fleet-name.js';
 import { scrubSecret } from '../config/redis-url.js';
 import { FailureCounts } from './failure-counts.js';
@@ -196,7 +196,7 @@ export class FleetStore {
 
   /** A failure while closed. Counted fleet-wide; opens the fleet at `failureThreshold`. */
   failure(provider: string, report: FleetFailure): void {
-    if (!this.isConnected || !isProviderName(provider)) return;
+    if (!this.isConnected || !isQualifiedName(provider)) return;
     const state = this.mirror.get(provider);
     // Like the breaker: a request admitted before the opening says nothing about the provider now.
     if (state !== undefined && state.state !== 'closed') return;
@@ -222,7 +222,7 @@ export class FleetStore {
    * time, disconnected, a request already on the way). Never rejects.
    */
   acquireTrialLease(provider: string, request: FleetLeaseRequest): Promise<FleetLease | undefined> {
-    if (!this.isConnected || this.acquiring.has(provider) || !isProviderName(provider)) {
+    if (!this.isConnected || this.acquiring.has(provider) || !isQualifiedName(provider)) {
       return NOTHING;
     }
     const until = this.acquireBackoff.get(provider);
@@ -352,7 +352,7 @@ export class FleetStore {
   }
 
   private control(provider: string, args: (string | number)[]): Promise<boolean> {
-    if (!isProviderName(provider)) return Promise.resolve(false);
+    if (!isQualifiedName(provider)) return Promise.resolve(false);
     return this.call('control', [provider, ...args]).then((reply) => {
       if (reply === undefined) return false;
       this.applyReply(reply);
@@ -361,7 +361,7 @@ export class FleetStore {
   }
 
   private seed(seed: FleetSeed, generation: string, duringSync: boolean): Promise<boolean> {
-    if (!isProviderName(seed.provider)) return Promise.resolve(false);
+    if (!isQualifiedName(seed.provider)) return Promise.resolve(false);
     const retry = seed.retryInMs === undefined ? -1 : clampInt(seed.retryInMs, 0, LIMITS.durationMs);
     const openedBy =
       seed.openedBy !== undefined && REPLICA_ID.test(seed.openedBy) ? seed.openedBy : this.replicaId;

@@ -102,6 +102,8 @@ export class Provider {
   /** The provider this is an endpoint of; undefined for a provider. */
   readonly parent: Provider | undefined;
   readonly endpoint: EndpointInfo | undefined;
+  /** Told of each endpoint created from now on (the registry's: the fleet shares every breaker). */
+  onEndpoint: ((endpoint: Provider) => void) | undefined;
   /** Whether requests went to the provider itself rather than to one of its endpoints. */
   private direct = false;
   private tripMask = 0;
@@ -167,6 +169,7 @@ export class Provider {
     child.tripOn = this.tripOn;
     this.children.set(bounded, child);
     this.active = true;
+    this.onEndpoint?.(child);
     return child;
   }
 

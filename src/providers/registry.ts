@@ -157,12 +157,16 @@ export class ProviderRegistry {
   }
 
   /**
-   * Calls `visit` for every provider now and for each one created later (the fleet shares every
-   * breaker, including those of providers first named by `execute()`); returns the way to stop.
+   * Calls `visit` for every provider and endpoint now and for each one created later (the fleet
+   * shares every breaker, including those of providers first named by `execute()` and of
+   * endpoints first seen in a request's host); returns the way to stop.
    */
   forEachProvider(visit: (provider: Provider) => void): () => void {
     this.providerVisitors = [...this.providerVisitors, visit];
-    for (const provider of this.providers.values()) callSafely('provider', visit, provider, undefined);
+    for (const provider of this.providers.values()) {
+      callSafely('provider', visit, provider, undefined);
+      for (const endpoint of provider.endpoints) callSafely('provider', visit, endpoint, undefined);
+    }
     return () => {
       this.providerVisitors = this.providerVisitors.filter((other) => other !== visit);
     };
@@ -269,6 +273,7 @@ export class ProviderRegistry {
     }
     const config = buildProviderConfig(name, this.catalog.get(name), this.options);
     const provider = new Provider(config, this.events, this.clock);
+    provider.onEndpoint = (endpoint) => this.visitNew(endpoint);
     this.providers.set(name, provider);
     for (const pattern of config.hosts) this.hosts.add(compileHostPattern(pattern), provider);
     for (const [key, endpoint] of Object.entries(config.endpoints)) {
@@ -277,8 +282,12 @@ export class ProviderRegistry {
       const child = provider.endpointFor(key, address, endpoint.region);
       for (const host of hosts) this.hosts.add(host, child);
     }
-    for (const visit of this.providerVisitors) callSafely('provider', visit, provider, undefined);
+    this.visitNew(provider);
     this.persistence?.adopt(provider);
     return provider;
+  }
+
+  private visitNew(provider: Provider): void {
+    for (const visit of this.providerVisitors) callSafely('provider', visit, provider, undefined);
   }
 }

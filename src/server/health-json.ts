@@ -33,11 +33,11 @@ export interface ProviderJson {
   metrics: HealthMetricsJson;
   /** By endpoint key (`us-east-1`): each region or deployment with its own circuit. Empty for most providers. */
   endpoints: Record<string, EndpointJson>;
-  /** The fleet-wide circuit, with a fleet (docs/design.md, "Fleet"); endpoints are not shared. */
+  /** The fleet-wide circuit, with a fleet (docs/design.md, "Fleet"); each endpoint has its own. */
   fleet?: ProviderFleetJson;
 }
 
-export interface EndpointJson extends Omit<ProviderJson, 'endpoints' | 'fleet'> {
+export interface EndpointJson extends Omit<ProviderJson, 'endpoints'> {
   region: string | null;
   address: string | null;
 }
@@ -45,18 +45,20 @@ export interface EndpointJson extends Omit<ProviderJson, 'endpoints' | 'fleet'> 
 export function providerJson(snapshot: ProviderHealthSnapshot, fleet?: RegistryFleet): ProviderJson {
   const endpoints: Record<string, EndpointJson> = {};
   for (const endpoint of snapshot.endpoints) {
-    endpoints[endpoint.key] = { ...unitJson(endpoint), region: endpoint.region, address: endpoint.address };
+    endpoints[endpoint.key] = {
+      ...unitJson(endpoint, fleet),
+      region: endpoint.region,
+      address: endpoint.address,
+    };
   }
-  const json: ProviderJson = { ...unitJson(snapshot), endpoints };
-  if (fleet !== undefined)
-    json.fleet = providerFleetJson(fleet.state(snapshot.name), fleet.registry.clock.now());
-  return json;
+  return { ...unitJson(snapshot, fleet), endpoints };
 }
 
 function unitJson(
   snapshot: Omit<ProviderHealthSnapshot, 'endpoints'>,
-): Omit<ProviderJson, 'endpoints' | 'fleet'> {
-  return {
+  fleet: RegistryFleet | undefined,
+): Omit<ProviderJson, 'endpoints'> {
+  const json: Omit<ProviderJson, 'endpoints'> = {
     name: snapshot.name,
     status: snapshot.status,
     reasons: snapshot.reasons,
@@ -64,6 +66,9 @@ function unitJson(
     next_trial_in: snapshot.nextTrialIn,
     metrics: healthMetricsToJson(snapshot.metrics),
   };
+  if (fleet !== undefined)
+    json.fleet = providerFleetJson(fleet.state(snapshot.name), fleet.registry.clock.now());
+  return json;
 }
 
 export interface ProvidersView {

@@ -110,7 +110,13 @@ function fleetSection(view: ProvidersView): string {
   const fleet = view.fleet;
   if (fleet === undefined) return '';
   const link = fleet.connected ? 'shared' : 'Redis unreachable: deciding alone';
-  const rows = Object.values(view.providers).map((p) => {
+  const units = Object.values(view.providers).flatMap((p) => [
+    p,
+    ...Object.keys(p.endpoints)
+      .sort()
+      .map((key) => p.endpoints[key] as EndpointJson),
+  ]);
+  const rows = units.map((p) => {
     const f = p.fleet;
     if (f === undefined) return '';
     const tripped = f.state === 'closed' ? '–' : (f.opened_by ?? '–');

@@ -155,8 +155,15 @@ export const STATUS_PAGE_JS = `'use strict';
     $('fleet-count').textContent = fleet.replicas_seen;
     var tbody = $('fleet-providers');
     tbody.textContent = '';
+    var units = [];
     Object.keys(providers).sort().forEach(function (n) {
-      var f = providers[n].fleet;
+      units.push([n, providers[n].fleet]);
+      var endpoints = providers[n].endpoints || {};
+      Object.keys(endpoints).sort().forEach(function (k) { units.push([n + '@' + k, endpoints[k].fleet]); });
+    });
+    units.forEach(function (unit) {
+      var n = unit[0];
+      var f = unit[1];
       if (!f) return;
       var tr = el('tr');
       tr.dataset.provider = n;

@@ -179,6 +179,42 @@ describe('breakers sharing a fleet', () => {
     }
   });
 
+  it("an endpoint's circuit is shared like a provider's: one region's outage opens it everywhere, and nothing else", async () => {
+    const group = await replicas.start(redis.url, 3);
+    const east = 'aws.bedrock@us-east-1';
+    // Two replicas first see the region in a request's host, after the fleet connected.
+    for (const replica of group.slice(1)) {
+      const found = replica.registry.providerForOrigin('https://bedrock-runtime.us-east-1.amazonaws.com');
+      expect(found?.name).toBe(east);
+    }
+    for (let i = 0; i < 5; i++) {
+      const replica = group[i % group.length] as Replica;
+      request(replica.provider(east), 'provider_error');
+      if (i < 4)
+        await eventually(
+          () => (replica.fleet.state(east)?.failures ?? 0) > i || undefined,
+          `failure ${i + 1} counted`,
+        );
+    }
+    const opened = await Promise.all(group.map((r) => circuit(r, 'open', east)));
+    expect(opened[1]).toMatchObject({ reason: 'failure_threshold' });
+    expect(opened[0]).toMatchObject({ reason: 'fleet', detail: 'failure_threshold by replica-1: HTTP 503' });
+    for (const replica of group) {
+      expect(replica.provider('aws.bedrock').breaker.state).toBe('closed');
+      expect(replica.provider('aws.bedrock@us-west-2').breaker.state).toBe('closed');
+    }
+    const bedrock = providersView((group[0] as Replica).registry).providers['aws.bedrock'];
+    expect(bedrock?.fleet).toMatchObject({ state: 'closed' });
+    expect(bedrock?.endpoints['us-east-1']?.fleet).toMatchObject({
+      state: 'open',
+      opened_by: 'replica-1',
+      reason: 'failure_threshold',
+    });
+    // An operator's reset of the endpoint on one replica closes it on all.
+    (group[2] as Replica).provider(east).reset();
+    await Promise.all(group.map((r) => circuit(r, 'closed', east)));
+  });
+
   it('a provider first named after the fleet connected is shared too', async () => {
     const group = await replicas.start(redis.url, 2);
     const [a, b] = group as [Replica, Replica];
