@@ -1,4 +1,5 @@
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import { MissingPackageError } from '../common/lazy-require.js';
 import type { FleetRedisTarget } from '../config/redis-url.js';
 import { FLEET_SCRIPTS, type FleetScriptName } from './fleet-scripts.js';
 
@@ -12,16 +13,20 @@ export interface RedisClientModule {
 export const REDIS_CLIENT_PACKAGE = 'ioredis';
 export const REDIS_CLIENT_RANGE = '^5.11.0 || ^6.1.0';
 
-/** `fleet.redis` is set but ioredis is not installed: an optional peer dependency (docs/fleet.md). */
-export class FleetClientMissingError extends Error {
-  override readonly name = 'FleetClientMissingError';
+/**
+ * `fleet.redis` is set but ioredis is not installed: an optional peer dependency (docs/fleet.md),
+ * reported like every other (src/common/lazy-require.ts), with the versions that work and what
+ * the service does meanwhile. The client is loaded with import() rather than lazyRequire(): the
+ * store starts after the preload, asynchronously, and ESM-only test copies load the same way.
+ */
+export class FleetClientMissingError extends MissingPackageError {
   constructor(cause: unknown) {
-    super(
-      `provider-health: the fleet (PROVIDER_HEALTH_REDIS_URL / fleet.redis) needs the Redis client ` +
-        `${REDIS_CLIENT_PACKAGE}, which is not installed: npm install ${REDIS_CLIENT_PACKAGE}@'${REDIS_CLIENT_RANGE}'. ` +
-        'Until then each replica keeps its own breakers.',
-      { cause },
-    );
+    super(REDIS_CLIENT_PACKAGE, 'provider-health: the fleet (PROVIDER_HEALTH_REDIS_URL / fleet.redis)', {
+      cause,
+    });
+    this.name = 'FleetClientMissingError';
+    this.message =
+      `${this.message}@'${REDIS_CLIENT_RANGE}'. ` + 'Until then each replica keeps its own breakers.';
   }
 }
 
