@@ -8,7 +8,10 @@ import type { CircuitState, TransitionReason } from './circuit-state.js';
  * nothing on the request path waits on the network.
  */
 export interface BreakerCoordinator {
-  /** A tripping failure while closed: counted fleet-wide, it opens the circuit everywhere at the threshold. */
+  /**
+   * A tripping failure while closed: counted fleet-wide, it opens the circuit everywhere at the
+   * threshold. Reported before the breaker opens itself on its own run of failures, if it does.
+   */
   failure(detail: string | undefined, minOpenMs: number): void;
   /** A success while closed, reported only while the fleet counts failures (`SharedState.counting`). */
   success(): void;

@@ -225,11 +225,14 @@ export class CircuitBreaker {
     const now = this.clock.now();
     if (this.code === CLOSED) {
       if (this.coordinator !== undefined) {
-        // Counted fleet-wide: the fleet opens the circuit everywhere at the threshold.
+        // Counted fleet-wide: the fleet opens the circuit everywhere at the threshold. Failures of
+        // this replica's own that reach it (none reset since, here or by the fleet) open it here
+        // at once, without waiting for the fleet's answer.
         this.failures++;
         this.fleetCounting = true;
         this.coordinator.failure(detail, minOpenMs);
-        if (this.slowCalls !== undefined && call !== undefined) this.countCall(call);
+        if (this.failures >= this._failureThreshold) this.open('failure_threshold', now, minOpenMs, detail);
+        else if (this.slowCalls !== undefined && call !== undefined) this.countCall(call);
         return;
       }
       if (++this.failures >= this._failureThreshold) this.open('failure_threshold', now, minOpenMs, detail);
@@ -317,6 +320,8 @@ export class CircuitBreaker {
   applyShared(shared: SharedState): void {
     const now = this.clock.now();
     this.fleetCounting = shared.counting;
+    // The fleet's count went back to 0 (a success elsewhere): this replica's run of failures ends too.
+    if (shared.state === 'closed' && !shared.counting && this.code === CLOSED) this.failures = 0;
     if (shared.state === 'open') {
       this.forced = shared.forced;
       const openFor = shared.retryInMs ?? Number.POSITIVE_INFINITY;

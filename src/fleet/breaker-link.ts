@@ -38,6 +38,8 @@ export class FleetBreakerLink implements BreakerCoordinator {
   /** Trials running under a slot, by the breaker's trial id. */
   private readonly trials = new Map<number, FleetLease>();
   private asking = false;
+  /** The breaker opened on its own run of failures, which the fleet has not answered yet. */
+  private ownTrip = false;
   private releaseTimer: unknown;
   private detached = false;
 
@@ -53,6 +55,7 @@ export class FleetBreakerLink implements BreakerCoordinator {
   }
 
   failure(detail: string | undefined, minOpenMs: number): void {
+    if (this.breaker.consecutiveFailures >= this.breaker.failureThreshold) this.ownTrip = true;
     this.store.failure(this.provider, {
       failureThreshold: this.breaker.failureThreshold,
       recoveryTimeoutMs: this.breaker.recoveryTimeout,
@@ -102,6 +105,7 @@ export class FleetBreakerLink implements BreakerCoordinator {
   }
 
   forceOpen(durationMs: number | undefined): void {
+    this.ownTrip = false;
     void this.store
       .forceOpen(this.provider, durationMs)
       .then((applied) => this.reached(applied, 'force-open'));
@@ -116,8 +120,23 @@ export class FleetBreakerLink implements BreakerCoordinator {
    * A change this replica made keeps its own reason; another replica's reads `fleet`, with who and why.
    */
   apply(state: FleetProviderState | undefined): void {
+    const closed = state === undefined || state.state === 'closed';
+    if (this.ownTrip) {
+      // Opened here on failures still on their way: a closed fleet state is from before them.
+      if (closed && this.store.countsPending(this.provider)) return;
+      this.ownTrip = false;
+    }
     if (state?.state !== 'half_open') this.unused.length = 0;
     this.breaker.applyShared(sharedState(state, this.store.replicaId, this.clock.now()));
+  }
+
+  /**
+   * This replica's failures were all counted. If the breaker opened on them and the fleet is still
+   * closed (a success elsewhere broke the run), the fleet's state wins: this breaker closes again.
+   */
+  counted(): void {
+    if (!this.ownTrip || this.detached) return;
+    this.apply(this.store.state(this.provider));
   }
 
   /** The store went away (disconnected, closed): unused slots go back, and nothing more is asked. */

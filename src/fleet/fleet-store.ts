@@ -75,6 +75,7 @@ export class FleetStore {
   private readonly replicaTtlMs: number;
   private readonly listeners: { [E in keyof FleetEvents]: Set<FleetEvents[E]> } = {
     state: new Set(),
+    counted: new Set(),
     connected: new Set(),
     disconnected: new Set(),
   };
@@ -141,8 +142,10 @@ export class FleetStore {
       onUnreachable: (reason) => this.markDisconnected(reason),
       scrub: (text) => scrubSecret(text, options.redis.password),
     });
-    this.counts = new FailureCounts((provider, args) =>
-      this.call('count', [provider, ...args]).then((reply) => reply && this.applyReply(reply)),
+    this.counts = new FailureCounts(
+      (provider, args) =>
+        this.call('count', [provider, ...args]).then((reply) => reply && this.applyReply(reply)),
+      (provider) => this.emit('counted', provider),
     );
   }
 
@@ -201,6 +204,11 @@ export class FleetStore {
     // Like the breaker: a request admitted before the opening says nothing about the provider now.
     if (state !== undefined && state.state !== 'closed') return;
     this.counts.failure(provider, report);
+  }
+
+  /** Failures or a reset of this replica's are on their way to the fleet count. */
+  countsPending(provider: string): boolean {
+    return this.counts.has(provider);
   }
 
   /**

@@ -117,6 +117,8 @@ export interface FleetEvents {
     previous: FleetProviderState | undefined,
     cause: FleetStateCause,
   ) => void;
+  /** This replica's failures and resets of `provider` have all been answered (or dropped). */
+  counted: (provider: string) => void;
   connected: () => void;
   disconnected: (reason: string) => void;
 }

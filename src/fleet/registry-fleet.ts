@@ -65,6 +65,7 @@ export class RegistryFleet {
   ) {
     this.unsubscribe = [
       store.on('state', (state) => this.onState(state)),
+      store.on('counted', (provider) => this.links.get(provider)?.counted()),
       store.on('connected', () => this.onConnected()),
       store.on('disconnected', () => this.onDisconnected()),
       registry.events.on('transition', (event) => this.onTransition(event)),

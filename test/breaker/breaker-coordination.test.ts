@@ -67,12 +67,29 @@ const shared = (state: Partial<SharedState> & Pick<SharedState, 'state'>): Share
 });
 
 describe('a breaker sharing a fleet', () => {
-  it('reports failures while closed and leaves the opening to the fleet, however many', () => {
-    const { breaker, fleet, events } = setup();
-    for (let i = 0; i < 8; i++) breaker.onFailure(breaker.admit(), 'HTTP 503', i === 7 ? 2_000 : 0);
+  it('reports every failure while closed, and opens itself at once when its own run reaches the threshold', () => {
+    const { breaker, fleet, events, clock } = setup();
+    for (let i = 0; i < 4; i++) breaker.onFailure(breaker.admit(), 'HTTP 503');
     expect(breaker.state).toBe('closed');
     expect(events).toEqual([]);
-    expect(fleet.calls).toEqual([...Array(7).fill('failure HTTP 503 0'), 'failure HTTP 503 2000']);
+    breaker.onFailure(breaker.admit(), 'HTTP 503', 90_000);
+    expect(events).toEqual([expect.objectContaining({ to: 'open', reason: 'failure_threshold' })]);
+    expect(breaker.retryAfterMs(clock.now())).toBe(90_000);
+    expect(fleet.calls).toEqual([...Array(4).fill('failure HTTP 503 0'), 'failure HTTP 503 90000']);
+  });
+
+  it("a fleet count back at 0 (a success elsewhere) ends this replica's run of failures", () => {
+    const { breaker, fleet, events } = setup();
+    for (let i = 0; i < 4; i++) breaker.onFailure(breaker.admit(), 'HTTP 503');
+    breaker.applyShared(shared({ state: 'closed', counting: true }));
+    breaker.onFailure(breaker.admit(), 'HTTP 503');
+    expect(events.at(-1)).toMatchObject({ to: 'open' });
+    breaker.reset();
+    for (let i = 0; i < 4; i++) breaker.onFailure(breaker.admit(), 'HTTP 503');
+    breaker.applyShared(shared({ state: 'closed', counting: false }));
+    for (let i = 0; i < 4; i++) breaker.onFailure(breaker.admit(), 'HTTP 503');
+    expect(breaker.state).toBe('closed');
+    expect(fleet.calls.filter((c) => c.startsWith('failure'))).toHaveLength(13);
   });
 
   it('reports successes only while the fleet counts failures', () => {

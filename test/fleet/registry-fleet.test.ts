@@ -57,6 +57,25 @@ describe('breakers sharing a fleet', () => {
     for (const replica of group) expect(replica.provider().admit()).toBe(REJECTED);
   });
 
+  it("a replica's own run of 5 failures opens it there at once, before Redis answers, and the fleet everywhere", async () => {
+    const group = await replicas.start(redis.url, 2);
+    const [a, b] = group as [Replica, Replica];
+    // Back to back, in one turn of the event loop: no reply can have arrived in between.
+    for (let i = 0; i < 5; i++) request(a.provider(), 'provider_error');
+    expect(a.provider().breaker.state).toBe('open');
+    expect(a.provider().admit()).toBe(REJECTED);
+    await circuit(b, 'open');
+    await waitForState(a.fleet.store, 'openai', (s) => s?.state === 'open', 'the fleet open');
+    await eventually(() => !a.fleet.store.countsPending('openai') || undefined, 'all counted');
+    // The replies and messages that came after (the count leaving 0, then the opening) did not
+    // close it again in between.
+    expect(a.transitions.map((t) => `${t.to} ${t.reason}`)).toEqual(['open failure_threshold']);
+    expect(b.transitions.at(-1)).toMatchObject({
+      reason: 'fleet',
+      detail: 'failure_threshold by replica-0: HTTP 503',
+    });
+  });
+
   it('a success anywhere resets the fleet count: failures must be consecutive across the fleet', async () => {
     const group = await replicas.start(redis.url, 2);
     const [a, b] = group as [Replica, Replica];
