@@ -123,18 +123,19 @@ class Group {
     const opens = seen.map((o) => o.transitions.find((t) => t.to === 'open'));
     const allOpenAt = Math.max(...opens.map((t) => t?.at ?? Number.NaN));
     // The tripping failure. A breaker deciding alone opens inside that failure's recording, just
-    // before the record event: its opening is the moment. With the fleet, the replica whose count
-    // opened the fleet opens when the reply arrives: its last failure before that is the moment.
-    const trips = seen.flatMap((o, i) => {
-      const open = opens[i];
-      if (open?.reason !== 'failure_threshold') return [];
-      if (this.variant === 'alone') return [open.at];
-      const last = o.failures.filter((f) => f.at <= open.at).at(-1);
-      return last === undefined ? [] : [last.at];
-    });
+    // before the record event: its opening is the moment. With the fleet it is the
+    // failureThreshold-th failure across the group (the fleet's count; a replica whose own run
+    // reaches it opens inside that recording too, so the difference may be a hair below 0).
+    const trips =
+      this.variant === 'alone'
+        ? opens.flatMap((open) => (open?.reason === 'failure_threshold' ? [open.at] : []))
+        : seen
+            .flatMap((o) => o.failures.map((f) => f.at))
+            .sort((x, y) => x - y)
+            .slice(FAILURE_THRESHOLD - 1, FAILURE_THRESHOLD);
     this.outages.push({
       reached,
-      allRejectMs: allOpenAt - Math.min(...trips),
+      allRejectMs: Math.max(0, allOpenAt - Math.min(...trips)),
       trials: seen.reduce((sum, o) => sum + o.trials.length, 0) - trialsBefore,
     });
   }
