@@ -9,7 +9,8 @@ export type HealthReason =
   | 'failure_rate'
   | 'rate_limited'
   | 'latency'
-  | 'endpoints';
+  | 'endpoints'
+  | 'budget';
 
 export interface HealthReport {
   readonly status: HealthStatus;
@@ -35,6 +36,7 @@ const REASONS: readonly HealthReason[] = [
   'rate_limited',
   'latency',
   'endpoints',
+  'budget',
 ];
 const OPEN = 1;
 const HALF_OPEN = 2;
@@ -42,6 +44,7 @@ const FAILURE_RATE = 4;
 const RATE_LIMITED = 8;
 const LATENCY = 16;
 const ENDPOINTS = 32;
+const BUDGET = 64;
 
 // Reports are immutable and shared: one per combination of reasons, built on first use, so
 // evaluating health on every failure allocates nothing.
@@ -88,6 +91,15 @@ export function computeHealth(
 }
 
 /**
+ * A provider whose budget is spent (docs/design.md, "Token usage and cost") is at least
+ * `degraded`, reason `budget`, so `pickHealthy` routes elsewhere; an open circuit still says
+ * `unavailable`.
+ */
+export function withBudgetSpent(report: HealthReport): HealthReport {
+  return reportFor(maskOf(report) | BUDGET);
+}
+
+/**
  * A provider with endpoints (regions, deployments; docs/design.md, "Endpoints"): `unavailable` only
  * when every endpoint is, `degraded` (reason `endpoints`) when some endpoint is not available,
  * else what its own traffic says. `own` counts as one more endpoint when the provider also
@@ -106,10 +118,12 @@ export function aggregateReports(
     if (report.status === 'unavailable') unavailable++;
     if (report.status !== 'available') troubled++;
   }
+  // The budget is the provider's, whichever endpoint spent it.
+  const budget = maskOf(own) & BUDGET;
   if (all === 0) return own;
-  if (unavailable === all) return reportFor(OPEN);
-  if (troubled === 0) return ownTakesTraffic ? own : AVAILABLE;
-  let mask = ENDPOINTS;
+  if (unavailable === all) return reportFor(OPEN | budget);
+  if (troubled === 0) return ownTakesTraffic ? own : reportFor(budget);
+  let mask = ENDPOINTS | budget;
   if (ownTakesTraffic) mask |= maskOf(own) & ~OPEN;
   return reportFor(mask);
 }

@@ -17,7 +17,7 @@ import {
   type HealthThresholds,
 } from '../health/health-status.js';
 import { ProviderStats } from '../health/provider-stats.js';
-import { OUTCOME_INDEX, OUTCOMES, type Outcome } from '../outcome/outcome.js';
+import { OUTCOME_INDEX, OUTCOMES, type Outcome, UNCOUNTED_OUTCOMES } from '../outcome/outcome.js';
 import type { OutcomeRules } from '../outcome/rules.js';
 import type { CatalogEntry } from './catalog.js';
 import type { RecordedRequest, StatusEvent } from './provider-records.js';
@@ -161,7 +161,7 @@ export class Provider {
   set tripOn(outcomes: readonly Outcome[]) {
     let mask = 0;
     for (const outcome of outcomes)
-      if (outcome !== 'canceled' && outcome !== 'rejected') mask |= 1 << OUTCOME_INDEX[outcome];
+      if (!UNCOUNTED_OUTCOMES.includes(outcome)) mask |= 1 << OUTCOME_INDEX[outcome];
     this.tripMask = mask;
   }
 

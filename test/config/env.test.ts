@@ -50,7 +50,7 @@ describe('readEnvOptions: good values', () => {
   });
 
   it('lists every variable it reads', () => {
-    expect(ENV_VARS).toHaveLength(17);
+    expect(ENV_VARS).toHaveLength(19);
     expect(ENV_VARS).toContain('PROVIDER_HEALTH_STATS_WINDOW');
     expect(ENV_VARS).toContain('PROVIDER_HEALTH_LOG_LEVEL');
   });

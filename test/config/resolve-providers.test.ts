@@ -64,6 +64,10 @@ describe('provider merging', () => {
       rules: {},
       abortTimeout: { factor: 4, minMs: 1_000 },
       endpoints: {},
+      usage: undefined,
+      prices: [],
+      budget: undefined,
+      budgetAction: 'degrade',
     });
     expect(resolveProviderOptions(resolved, 'anthropic')).toMatchObject({
       failureThreshold: 5,

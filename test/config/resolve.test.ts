@@ -39,6 +39,8 @@ describe('resolveOptions defaults', () => {
       degradedLatencyMs: 30_000,
       statsWindowMs: 300_000,
       logLevel: 'info',
+      currency: 'USD',
+      tokenUsageMetric: true,
     };
     expect(resolveOptions({}, {})).toStrictEqual(expected);
     expect(resolveOptions(undefined, {})).toStrictEqual(expected);
