@@ -99,6 +99,10 @@ export function withBudgetSpent(report: HealthReport): HealthReport {
   return reportFor(maskOf(report) | BUDGET);
 }
 
+export function hasBudgetReason(report: HealthReport): boolean {
+  return (maskOf(report) & BUDGET) !== 0;
+}
+
 /**
  * A provider with endpoints (regions, deployments; docs/design.md, "Endpoints"): `unavailable` only
  * when every endpoint is, `degraded` (reason `endpoints`) when some endpoint is not available,

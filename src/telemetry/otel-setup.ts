@@ -74,7 +74,7 @@ class TelemetryPipeline implements TelemetryHandle {
     reportTransitions(registry);
     this.unsubscribe.push(
       registry.events.on('reject', function rejectedSpan(provider, request) {
-        if (request !== undefined) recordRejectedSpan(provider, request.method, request.url);
+        if (request !== undefined) recordRejectedSpan(provider, request.method, request.url, request.budget);
       }),
       registry.events.on('record', recordHttp2Span),
     );
