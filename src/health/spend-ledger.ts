@@ -10,6 +10,8 @@ export const OTHER_MODEL = 'other';
 export interface ModelSlot {
   readonly index: number;
   readonly name: string | undefined;
+  /** Whether the first request that named it named it in the response (else in the path). */
+  readonly fromResponse: boolean;
   /** Looked up once; undefined when the price table has none. The `other` slot prices each request. */
   readonly price: Price | undefined;
 }
@@ -36,18 +38,18 @@ export class SpendLedger {
   ) {}
 
   /** The slot of `model`: its own while fewer than MAX_MODELS exist, else the shared `other`. */
-  slotOf(model: string | undefined): ModelSlot {
+  slotOf(model: string | undefined, fromResponse = true): ModelSlot {
     if (model === undefined) {
-      this.unknown ??= this.newSlot(undefined, this.prices.priceOf(undefined));
+      this.unknown ??= this.newSlot(undefined, this.prices.priceOf(undefined), false);
       return this.unknown;
     }
     const found = this.byName.get(model);
     if (found !== undefined) return found;
     if (this.byName.size >= MAX_MODELS) {
-      this.other ??= this.newSlot(OTHER_MODEL, undefined);
+      this.other ??= this.newSlot(OTHER_MODEL, undefined, fromResponse);
       return this.other;
     }
-    const slot = this.newSlot(model, this.prices.priceOf(model));
+    const slot = this.newSlot(model, this.prices.priceOf(model), fromResponse);
     this.byName.set(model, slot);
     return slot;
   }
@@ -82,8 +84,8 @@ export class SpendLedger {
     }
   }
 
-  private newSlot(name: string | undefined, price: Price | undefined): ModelSlot {
-    const slot: ModelSlot = Object.freeze({ index: this.slots.length, name, price });
+  private newSlot(name: string | undefined, price: Price | undefined, fromResponse: boolean): ModelSlot {
+    const slot: ModelSlot = Object.freeze({ index: this.slots.length, name, fromResponse, price });
     this.slots.push(slot);
     this.inputTokens.push(0);
     this.outputTokens.push(0);

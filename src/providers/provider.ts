@@ -231,7 +231,7 @@ export class Provider {
    */
   private spend(usage: RequestUsage, outcomeIndex: number, now: number): boolean {
     const ledger = this.ledger;
-    const slot = ledger.slotOf(usage.model);
+    const slot = ledger.slotOf(usage.model, usage.modelFromResponse);
     usage.slot = slot;
     usage.cost = ledger.add(slot, usage.model, outcomeIndex, usage.inputTokens, usage.outputTokens, now);
     const budget = ledger.budget;
