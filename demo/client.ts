@@ -1,8 +1,9 @@
 /**
  * The demo's "service": started with `--require provider-health/register`, it keeps calling
  * OpenAI, Anthropic and fal.ai through their official SDKs, exactly as an app would: chat
- * routed by `pickHealthy` (Anthropic preferred, OpenAI as fallback), summaries that only
- * OpenAI serves, images from fal.ai. It knows nothing about breakers beyond `pickHealthy`.
+ * routed by `pickHealthy` (OpenAI preferred, Anthropic as fallback), summaries that only
+ * OpenAI serves, titles that only Anthropic serves, images from fal.ai. It knows nothing about
+ * breakers beyond `pickHealthy`.
  * Every second it prints one JSON line of what it served, for the demo's terminal view.
  */
 import Anthropic from '@anthropic-ai/sdk';
@@ -46,13 +47,19 @@ async function askAnthropic(): Promise<void> {
   });
 }
 
-/** One chat request: the healthiest provider first (Anthropic when both are fine), the next if it fails. */
+/**
+ * One chat request: the healthiest provider first (OpenAI when both are fine), the next if it
+ * fails. A degraded OpenAI (slow, or trending towards an outage) ranks after an available
+ * Anthropic, so chat moves before OpenAI fails a single request.
+ */
 async function chat(): Promise<void> {
-  for (const name of pickHealthy(['anthropic', 'openai'])) {
+  for (const name of pickHealthy(['openai', 'anthropic'])) {
     try {
       if (name === 'openai') await askOpenAI();
       else await askAnthropic();
-      traffic[name === 'openai' ? 'openai' : 'anthropic']++;
+      const served = name === 'openai' ? 'openai' : 'anthropic';
+      traffic[served]++;
+      traffic.chatRoute = served;
       return;
     } catch {
       // Fall through to the next provider.
@@ -68,6 +75,16 @@ async function summary(): Promise<void> {
     traffic.summariesOk++;
   } catch {
     traffic.summariesFailed++;
+  }
+}
+
+/** A title: only Anthropic does these here. */
+async function title(): Promise<void> {
+  try {
+    await askAnthropic();
+    traffic.titlesOk++;
+  } catch {
+    traffic.titlesFailed++;
   }
 }
 
@@ -87,10 +104,11 @@ function every(ms: number, task: () => Promise<void>): void {
   tick();
 }
 
-// Steady traffic, like a small service: two chat workers, one summary worker, one image worker.
+// Steady traffic, like a small service: two chat workers, one summary, one title and one image worker.
 every(150, chat);
 every(200, chat);
 every(250, summary);
+every(300, title);
 every(600, image);
 setInterval(() => {
   process.stdout.write(`${JSON.stringify({ type: 'traffic', ...traffic })}\n`);

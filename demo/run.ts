@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const healthUrl = `http://127.0.0.1:${healthPort}`;
 
   const view = new TerminalView(process.stdout.isTTY === true, [
-    `\x1b[1mprovider-health demo\x1b[0m${fast ? ' (fast)' : ''}: a service calling OpenAI, Anthropic and fal.ai while they fail`,
+    `\x1b[1mprovider-health demo\x1b[0m${fast ? ' (fast)' : ''}: a service calling OpenAI, Anthropic and fal.ai while they slow down and fail`,
     `  status page   ${healthUrl}/            (admin token for the reset buttons: ${ADMIN_TOKEN})`,
     `  health JSON   ${healthUrl}/health/providers`,
     `  events        ${healthUrl}/health/events`,
@@ -53,12 +53,17 @@ async function main(): Promise<void> {
   // a slow machine) must not eat the first outage of the timeline.
   let stopTimelines = (): void => undefined;
   let playing = false;
+  let chatRoute = 'none';
   const client = startClient(fakes, healthPort, metricsPort, time);
   createInterface({ input: client.stdout as NodeJS.ReadableStream }).on('line', (line) => {
     try {
       const message = JSON.parse(line) as { type?: string } & Traffic;
       if (message.type !== 'traffic') return;
       view.setTraffic(message);
+      if (message.chatRoute !== chatRoute && message.chatRoute !== 'none') {
+        if (chatRoute !== 'none') view.event(`chat now goes to ${message.chatRoute}`);
+        chatRoute = message.chatRoute;
+      }
       if (!playing) {
         playing = true;
         stopTimelines = playScenario(fakes, time.speed, (label) => view.event(`scenario: ${label}`));
@@ -78,6 +83,11 @@ async function main(): Promise<void> {
       const detail = typeof event.detail === 'string' ? `: ${event.detail}` : '';
       view.event(
         `transition ${String(event.provider)} ${String(event.from)} -> ${String(event.to)} (${String(event.reason)}${detail})`,
+      );
+    } else if (event.type === 'status') {
+      const reasons = Array.isArray(event.reasons) ? event.reasons.join(', ') : '';
+      view.event(
+        `status ${String(event.provider)} ${String(event.previous)} -> ${String(event.status)}${reasons === '' ? '' : ` (${reasons})`}`,
       );
     }
   });
@@ -150,7 +160,7 @@ function startClient(
         PROVIDER_HEALTH_PROVIDERS: PROVIDERS.map((name) => `${name}=${hostOf(fakes[name])}`).join(','),
         PROVIDER_HEALTH_RECOVERY_TIMEOUT: String(time.recoveryTimeoutMs),
         PROVIDER_HEALTH_STATS_WINDOW: String(time.statsWindowMs),
-        PROVIDER_HEALTH_DEGRADED_LATENCY: String(time.degradedLatencyMs),
+        PROVIDER_HEALTH_DEGRADED_LATENCY_BASELINE: time.degradedLatencyBaseline,
         PROVIDER_HEALTH_SERVER: `127.0.0.1:${healthPort}`,
         PROVIDER_HEALTH_ADMIN_TOKEN: ADMIN_TOKEN,
         PROVIDER_HEALTH_CHECK_INTERVAL: 'off',
@@ -165,10 +175,20 @@ function startClient(
   );
 }
 
+/** Whether each provider's early warning was up at the last poll. */
+const warned = new Map<string, boolean>();
+
 async function poll(healthUrl: string, view: TerminalView): Promise<void> {
   try {
     const response = await fetch(`${healthUrl}/health/providers`);
     const body = (await response.json()) as { providers: Record<string, ProviderJson> };
+    for (const name of PROVIDERS) {
+      const p = body.providers[name];
+      const warning = p?.metrics.trend?.warning === true;
+      if (p === undefined || warning === (warned.get(name) ?? false)) continue;
+      warned.set(name, warning);
+      view.event(warning ? `early warning ${name}: ${earlyWarning(p)}` : `early warning ${name} cleared`);
+    }
     view.setRows(
       PROVIDERS.map((name) => body.providers[name])
         .filter((p): p is ProviderJson => p !== undefined)
@@ -187,9 +207,20 @@ interface ProviderJson {
   metrics: {
     failure_rate: number;
     p95_response_time: number | null;
+    p95_time_to_first_byte: number | null;
     rejected_requests: number;
     total_requests: number;
+    baseline: { p95_time_to_first_byte: number; failure_rate: number } | null;
+    trend?: { warning: boolean; signals: string[] };
   };
+}
+
+/** `latency trending up (time to first byte 1.51 s, normal 0.01 s)` */
+function earlyWarning(p: ProviderJson): string {
+  const m = p.metrics;
+  const s = (seconds: number | null | undefined) =>
+    typeof seconds === 'number' ? `${seconds.toFixed(2)} s` : '-';
+  return `${m.trend?.signals.join(' and ') ?? ''} trending up (p95 time to first byte ${s(m.p95_time_to_first_byte)}, normal ${s(m.baseline?.p95_time_to_first_byte)}; failures ${(m.failure_rate * 100).toFixed(1)}%, normal ${((m.baseline?.failure_rate ?? 0) * 100).toFixed(1)}%)`;
 }
 
 function toRow(p: ProviderJson): ProviderRow {

@@ -20,8 +20,12 @@ export interface Traffic {
   chatFailed: number;
   summariesOk: number;
   summariesFailed: number;
+  titlesOk: number;
+  titlesFailed: number;
   falOk: number;
   falFailed: number;
+  /** Where the last chat request was served. */
+  chatRoute: 'openai' | 'anthropic' | 'none';
 }
 
 /** What the demo client counts, all zero: the client starts from it and the view shows it until the first report. */
@@ -32,8 +36,11 @@ export function emptyTraffic(): Traffic {
     chatFailed: 0,
     summariesOk: 0,
     summariesFailed: 0,
+    titlesOk: 0,
+    titlesFailed: 0,
     falOk: 0,
     falFailed: 0,
+    chatRoute: 'none',
   };
 }
 
@@ -92,7 +99,7 @@ export class TerminalView {
       this.lastSummary = now;
       const summary = this.rows.map((row) => `${row.name}=${row.status}/${row.circuit}`).join(' ');
       this.out.write(
-        `${clock()} status ${summary} | chat anthropic=${this.traffic.anthropic} openai=${this.traffic.openai} failed=${this.traffic.chatFailed} | summaries ok=${this.traffic.summariesOk} failed=${this.traffic.summariesFailed}\n`,
+        `${clock()} status ${summary} | chat openai=${this.traffic.openai} anthropic=${this.traffic.anthropic} failed=${this.traffic.chatFailed} | summaries ok=${this.traffic.summariesOk} failed=${this.traffic.summariesFailed} | titles ok=${this.traffic.titlesOk} failed=${this.traffic.titlesFailed}\n`,
       );
       return;
     }
@@ -147,8 +154,8 @@ export class TerminalView {
   private trafficLine(): string {
     const t = this.traffic;
     return [
-      `${DIM}chat (anthropic first, openai fallback):${RESET} served by anthropic ${t.anthropic}, openai ${t.openai}, failed ${t.chatFailed}`,
-      `${DIM}summaries (openai only):${RESET} ok ${t.summariesOk}, failed ${t.summariesFailed}    ${DIM}images (fal.ai):${RESET} ok ${t.falOk}, failed ${t.falFailed}`,
+      `${DIM}chat (openai first, anthropic fallback):${RESET} served by openai ${t.openai}, anthropic ${t.anthropic}, failed ${t.chatFailed}; now on ${t.chatRoute}`,
+      `${DIM}summaries (openai only):${RESET} ok ${t.summariesOk}, failed ${t.summariesFailed}    ${DIM}titles (anthropic only):${RESET} ok ${t.titlesOk}, failed ${t.titlesFailed}    ${DIM}images (fal.ai):${RESET} ok ${t.falOk}, failed ${t.falFailed}`,
     ].join('\n');
   }
 }

@@ -5,6 +5,7 @@
  */
 
 import type { CircuitBreaker } from './breaker/circuit-breaker.js';
+import { wrapDispatcher as wrapAnyDispatcher } from './intercept/index.js';
 import { getRegistry } from './providers/global-registry.js';
 import type { Provider } from './providers/provider.js';
 import type { StatusCallback } from './providers/registry.js';
@@ -18,13 +19,14 @@ export { CircuitOpenError, getCircuitOpenError, isCircuitOpenError } from './com
 export { ConfigError, isConfigError } from './config/config-error.js';
 export type { Mode, ProviderHealthOptions, ProviderOptions, RejectWith } from './config/options.js';
 export { execute } from './execute.js';
+export type { BaselineData, BaselineStore } from './health/baseline-data.js';
 export {
   type HealthMetrics,
   healthMetricsToJson,
   type ProviderHealthSnapshot,
 } from './health/health-metrics.js';
 export type { HealthReason, HealthReport, HealthStatus } from './health/health-status.js';
-export { ProviderBreakerModule, providerBreaker } from './mollitia-module.js';
+export type { TrendSignal } from './health/trend-detector.js';
 export { type ClassifyInput, classify } from './outcome/classify.js';
 export { type Classification, OUTCOMES, type Outcome } from './outcome/outcome.js';
 export { pickHealthy } from './pick-healthy.js';
@@ -37,6 +39,7 @@ export type {
   RecordedRequest,
   RejectedRequest,
   StatusEvent,
+  TrendEvent,
 } from './providers/provider-events.js';
 export { type HealthMonitor, ProviderRegistry, type StatusCallback } from './providers/registry.js';
 export { ATTR, METRICS, prometheusName } from './telemetry/metric-names.js';
@@ -62,7 +65,21 @@ export const healthMonitor = {
   },
 };
 
-export { wrapDispatcher } from './intercept/index.js';
+/**
+ * Anything with undici's `dispatch`: Node's bundled Agent, undici 7's Agent, a ProxyAgent, a
+ * dispatcher of your own. Declared by its shape so these types need no `undici` installed.
+ */
+export interface UndiciDispatcher {
+  dispatch(...args: never[]): unknown;
+}
+
+/** Wraps a dispatcher so requests through it to providers are admitted and observed (idempotent). */
+export const wrapDispatcher: <T extends UndiciDispatcher>(dispatcher: T) => T = wrapAnyDispatcher as <
+  T extends UndiciDispatcher,
+>(
+  dispatcher: T,
+) => T;
+
 export type { HealthHandlerOptions, HealthServerOptions } from './server/index.js';
 export { createHealthHandler, startHealthServer } from './server/index.js';
 export { start } from './start.js';

@@ -2,6 +2,7 @@ import { isMainThread, parentPort } from 'node:worker_threads';
 import { log, logOnce, setLogLevel } from './common/log.js';
 import type { ProviderHealthOptions, ResolvedOptions } from './config/options.js';
 import { resolveOptions } from './config/resolve.js';
+import { FileBaselineStore } from './health/baseline-file-store.js';
 import { installInterception } from './intercept/index.js';
 import { configureRegistry, peekRegistry } from './providers/global-registry.js';
 import type { ProviderRegistry } from './providers/registry.js';
@@ -41,6 +42,10 @@ export function start(options: ProviderHealthOptions = {}): ProviderRegistry | u
   holder[STARTED] = registry;
   const telemetry = startPart('telemetry', () => startTelemetry(registry));
   startPart('server', () => startServer(registry, resolved, telemetry));
+  const baselineDir = resolved.baselineDir;
+  if (baselineDir !== undefined) {
+    startPart('baselines', () => registry.persistBaselines(new FileBaselineStore(baselineDir)));
+  }
   if (resolved.checkIntervalMs !== false && resolved.checkIntervalSet) {
     startPart('health checks', () => registry.startHealthMonitoring());
   }
@@ -88,7 +93,8 @@ function startServer(
         JSON.stringify({
           error: {
             code: 'metrics_not_here',
-            message: 'metrics are exported elsewhere (OTEL_METRICS_EXPORTER)',
+            message:
+              'no Prometheus exposition in this process: metrics go to the service’s own MeterProvider, or elsewhere (OTEL_METRICS_EXPORTER), or nowhere (OTEL_SDK_DISABLED)',
           },
         }),
       );

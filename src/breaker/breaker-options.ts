@@ -7,6 +7,15 @@ export interface BreakerOptions {
   successThreshold: number;
   /** A half-open trial unsettled for this long counts as a timeout failure, ms. @default 30000 */
   trialTimeoutMs: number;
+  /**
+   * The slow-call rule (docs/design.md, "Breaker semantics"): a call slower than this is slow,
+   * ms. `Infinity` turns the rule off. @default Infinity
+   */
+  slowCallDurationMs: number;
+  /** Share of the last `slowCallMinCalls` calls that must be slow to open the circuit. @default 0.5 */
+  slowCallRate: number;
+  /** Calls the slow-call rate is computed over; it is judged only once that many were seen. @default 20 */
+  slowCallMinCalls: number;
 }
 
 export const DEFAULT_BREAKER_OPTIONS: Readonly<BreakerOptions> = {
@@ -14,6 +23,9 @@ export const DEFAULT_BREAKER_OPTIONS: Readonly<BreakerOptions> = {
   recoveryTimeoutMs: 60_000,
   successThreshold: 3,
   trialTimeoutMs: 30_000,
+  slowCallDurationMs: Number.POSITIVE_INFINITY,
+  slowCallRate: 0.5,
+  slowCallMinCalls: 20,
 };
 
 /** Thresholds are set at run time by operators; a bad value must fail loudly, not wedge a breaker. */
@@ -31,4 +43,19 @@ export function checkDurationMs(key: string, value: number): number {
     );
   }
   return value;
+}
+
+/** A share above 0 and at most 1: a rate of 0 would call every window slow. */
+export function checkRate(key: string, value: number): number {
+  if (!(typeof value === 'number' && value > 0 && value <= 1)) {
+    throw new RangeError(
+      `provider-health: ${key} must be a number above 0 and at most 1, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** The slow-call duration: milliseconds >= 0, or Infinity for "off". */
+export function checkSlowCallMs(key: string, value: number): number {
+  return value === Number.POSITIVE_INFINITY ? value : checkDurationMs(key, value);
 }

@@ -3,16 +3,21 @@ import {
   type BreakerOptions,
   checkDurationMs,
   checkPositiveInteger,
+  checkRate,
+  checkSlowCallMs,
   DEFAULT_BREAKER_OPTIONS,
 } from './breaker-options.js';
 import {
   ADMITTED,
   type Admission,
+  type CallTiming,
   type CircuitState,
   REJECTED,
+  slowCallTime,
   type TransitionEvent,
   type TransitionReason,
 } from './circuit-state.js';
+import { SlowCallWindow } from './slow-call-window.js';
 
 // Small integers rather than strings so the closed-path check is one comparison.
 const CLOSED = 0;
@@ -24,10 +29,12 @@ const STATE_NAMES: readonly CircuitState[] = ['closed', 'open', 'half_open'];
 /**
  * One provider's circuit, the single source of truth for its state (docs/design.md, "Breaker semantics"):
  *
- *   CLOSED    -> OPEN       after `failureThreshold` consecutive failures
+ *   CLOSED    -> OPEN       after `failureThreshold` consecutive failures, or (slow-call rule,
+ *                           when on) `slowCallRate` of the last `slowCallMinCalls` calls slow
  *   OPEN      -> HALF_OPEN  after `recoveryTimeoutMs` (or a successful active health check)
  *   HALF_OPEN -> CLOSED     after `successThreshold` consecutive trial successes
- *   HALF_OPEN -> OPEN       after a trial failure, or a trial unsettled for `trialTimeoutMs`
+ *   HALF_OPEN -> OPEN       after a trial failure, a slow trial (rule on), or a trial unsettled
+ *                           for `trialTimeoutMs`
  *
  * In HALF_OPEN only trials (admissions that returned a trial id) count: a request admitted
  * before the circuit opened and settling late says nothing about the provider now.
@@ -47,6 +54,11 @@ export class CircuitBreaker {
   private _recoveryTimeoutMs: number;
   private _successThreshold: number;
   private _trialTimeoutMs: number;
+  private _slowCallMs: number;
+  private _slowCallRate: number;
+  private _slowCallMinCalls: number;
+  /** The last calls' slow marks while the slow-call rule is on; undefined while it is off. */
+  private slowCalls: SlowCallWindow | undefined;
 
   constructor(
     readonly provider: string,
@@ -60,6 +72,10 @@ export class CircuitBreaker {
     this._recoveryTimeoutMs = checkDurationMs('recoveryTimeout', merged.recoveryTimeoutMs);
     this._successThreshold = checkPositiveInteger('successThreshold', merged.successThreshold);
     this._trialTimeoutMs = checkDurationMs('trialTimeout', merged.trialTimeoutMs);
+    this._slowCallRate = checkRate('slowCallRate', merged.slowCallRate);
+    this._slowCallMinCalls = checkPositiveInteger('slowCallMinCalls', merged.slowCallMinCalls);
+    this._slowCallMs = Number.POSITIVE_INFINITY;
+    this.slowCallDuration = merged.slowCallDurationMs;
   }
 
   get failureThreshold(): number {
@@ -86,6 +102,38 @@ export class CircuitBreaker {
   }
   set trialTimeout(value: number) {
     this._trialTimeoutMs = checkDurationMs('trialTimeout', value);
+  }
+
+  /**
+   * Milliseconds above which a call is slow (time to headers, else the whole duration); Infinity
+   * turns the slow-call rule off. Changing it keeps the window's marks; turning it off drops them.
+   */
+  get slowCallDuration(): number {
+    return this._slowCallMs;
+  }
+  set slowCallDuration(value: number) {
+    this._slowCallMs = checkSlowCallMs('slowCallDuration', value);
+    if (value === Number.POSITIVE_INFINITY) this.slowCalls = undefined;
+    else this.slowCalls ??= new SlowCallWindow(this._slowCallMinCalls, this._slowCallRate);
+  }
+  get slowCallRate(): number {
+    return this._slowCallRate;
+  }
+  set slowCallRate(value: number) {
+    this._slowCallRate = checkRate('slowCallRate', value);
+    this.slowCalls?.setRate(value);
+  }
+  /** A change starts a new, empty window. */
+  get slowCallMinCalls(): number {
+    return this._slowCallMinCalls;
+  }
+  set slowCallMinCalls(value: number) {
+    this._slowCallMinCalls = checkPositiveInteger('slowCallMinCalls', value);
+    if (this.slowCalls !== undefined) this.slowCalls = new SlowCallWindow(value, this._slowCallRate);
+  }
+  /** Slow calls among the last `slowCallMinCalls` counted while closed (0 while the rule is off). */
+  get slowCallsInWindow(): number {
+    return this.slowCalls?.slow ?? 0;
   }
 
   /** Current state, after applying any move that time alone makes (open -> half-open, trial timeout). */
@@ -126,30 +174,59 @@ export class CircuitBreaker {
     return this.admitSlow(this.clock.now());
   }
 
-  onSuccess(admission: Admission): void {
+  /** @param call how long it took, for the slow-call rule; without it the call is not judged. */
+  onSuccess(admission: Admission, call?: CallTiming): void {
     if (this.code === CLOSED) {
       this.failures = 0;
+      if (this.slowCalls !== undefined && call !== undefined) this.countCall(call);
       return;
     }
+    // Out of line, like admitSlow(): the closed path stays small enough to be inlined.
+    this.trialSuccess(admission, call);
+  }
+
+  private trialSuccess(admission: Admission, call: CallTiming | undefined): void {
     const now = this.clock.now();
     this.advance(now);
     if (this.code !== HALF_OPEN || !this.settleTrial(admission)) return;
+    if (this.slowCalls !== undefined && call !== undefined && slowCallTime(call) > this._slowCallMs) {
+      this.open('half_open_slow_call', now, 0, this.slowDetail(call));
+      return;
+    }
     this.successes++;
     if (this.successes >= this._successThreshold) this.transition(CLOSED, 'success_threshold', now);
   }
 
   /**
    * @param minOpenMs a wait the provider asked for (retry-after); the circuit stays open at least that long.
+   * @param call how long it took, for the slow-call rule (a slow failure is a slow call too).
    */
-  onFailure(admission: Admission, detail?: string, minOpenMs = 0): void {
+  onFailure(admission: Admission, detail?: string, minOpenMs = 0, call?: CallTiming): void {
     const now = this.clock.now();
     if (this.code === CLOSED) {
       if (++this.failures >= this._failureThreshold) this.open('failure_threshold', now, minOpenMs, detail);
+      else if (this.slowCalls !== undefined && call !== undefined) this.countCall(call);
       return;
     }
     this.advance(now);
     if (this.code !== HALF_OPEN || !this.settleTrial(admission)) return;
     this.open('half_open_failure', now, minOpenMs, detail);
+  }
+
+  /** A call counted while closed, for the slow-call rule (only while it is on). */
+  private countCall(call: CallTiming): void {
+    const time = slowCallTime(call);
+    // A call whose time is unknown (recorded without one) says nothing about slowness.
+    if (time < 0) return;
+    const window = this.slowCalls as SlowCallWindow;
+    if (window.add(time > this._slowCallMs)) {
+      const detail = `${window.slow} of the last ${window.size} calls slower than ${this._slowCallMs} ms`;
+      this.open('slow_call_rate', this.clock.now(), 0, detail);
+    }
+  }
+
+  private slowDetail(call: CallTiming): string {
+    return `trial took ${Math.round(slowCallTime(call))} ms, slower than ${this._slowCallMs} ms`;
   }
 
   /** A request admitted as a trial that ended without an outcome (caller canceled): frees its slot. */
@@ -164,6 +241,7 @@ export class CircuitBreaker {
     if (this.code === CLOSED) {
       this.failures = 0;
       this.successes = 0;
+      this.slowCalls?.clear();
       return;
     }
     this.transition(CLOSED, 'manual_reset', now);
@@ -246,7 +324,11 @@ export class CircuitBreaker {
       this.forced = false;
       this.cancelTimer();
     }
-    if (to === CLOSED) this.failures = 0;
+    if (to === CLOSED) {
+      this.failures = 0;
+      // Like the stats window: what was slow before the outage says nothing about now.
+      this.slowCalls?.clear();
+    }
     if (from === to && reason !== 'manual_open') return;
     const listener = this.onTransition;
     if (listener === undefined) return;

@@ -4,9 +4,11 @@ export type CircuitState = 'closed' | 'open' | 'half_open';
 /** Why a circuit changed state; carried by transition events and log lines. */
 export type TransitionReason =
   | 'failure_threshold'
+  | 'slow_call_rate'
   | 'recovery_timeout'
   | 'success_threshold'
   | 'half_open_failure'
+  | 'half_open_slow_call'
   | 'trial_timeout'
   | 'health_check'
   | 'manual_reset'
@@ -33,3 +35,26 @@ export interface TransitionEvent {
 export type Admission = number;
 export const REJECTED: Admission = -1;
 export const ADMITTED: Admission = 0;
+
+/**
+ * How long a finished call took, as the slow-call rule reads it (a provider's recorded request
+ * is one). Passed as the object, not as numbers: V8 boxes a fractional number passed to a call
+ * it does not inline, and this is on the record path.
+ */
+export interface CallTiming {
+  /** Whole duration, ms; negative when unknown. */
+  readonly durationMs: number;
+  /** Time to the response headers, ms; negative when none arrived. */
+  readonly ttfbMs: number;
+}
+
+/**
+ * The time the slow-call rule judges: time to the response headers when there were any, else the
+ * whole duration; negative when neither is known (docs/design.md, "Breaker semantics"). A stream's
+ * headers come with its first bytes and a non-streamed answer's when the answer is ready, so the
+ * headers are what both mean; the whole duration counts for a call that got none (a timeout).
+ */
+export function slowCallTime(call: CallTiming): number {
+  const ttfb = call.ttfbMs;
+  return ttfb >= 0 ? ttfb : call.durationMs;
+}

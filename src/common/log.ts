@@ -1,8 +1,8 @@
-import { diag } from '@opentelemetry/api';
+import { registeredDiag } from './otel-global.js';
 
 /**
  * The plugin's own log lines: one JSON object a line on stderr, prefixed so they are easy to grep,
- * and mirrored to the OTel diag logger. Internal failures are logged once per key, so a fault on
+ * and mirrored to the OTel diag logger when the service registered one. Internal failures are logged once per key, so a fault on
  * the request path costs one line, not one per request. Nothing here ever throws: logging must
  * never be the thing that breaks the host (docs/design.md, "The host never pays").
  */
@@ -43,8 +43,11 @@ export function log(
   fields: Record<string, unknown> = {},
 ): void {
   try {
-    if (level === 'error' || level === 'warn') diag.warn(`provider-health: ${message}`);
-    else diag.debug(`provider-health: ${message}`);
+    const diag = registeredDiag();
+    if (diag !== undefined) {
+      if (level === 'error' || level === 'warn') diag.warn(`provider-health: ${message}`);
+      else diag.debug(`provider-health: ${message}`);
+    }
     if (RANK[level] < state().threshold) return;
     const line = JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields });
     process.stderr.write(`provider-health ${line}\n`);

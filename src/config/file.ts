@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
+import { lazyRequire } from '../common/lazy-require.js';
 import { ConfigError } from './config-error.js';
 import { normalizeOptions } from './layers.js';
 import type { OptionLayer } from './option-table.js';
@@ -31,8 +32,11 @@ function parseText(text: string, path: string, key: string): unknown {
   const json = extname(path).toLowerCase() === '.json';
   try {
     // YAML 1.2 (the `yaml` default) keeps `off` a string, and rejects duplicate keys. Its
-    // warnings (an unknown tag) would go to process.emitWarning, a line that is not JSON.
-    const parsed: unknown = json ? JSON.parse(text) : parseYaml(text, { logLevel: 'error' });
+    // warnings (an unknown tag) would go to process.emitWarning, a line that is not JSON. yaml
+    // is loaded only here: a JSON file or no file costs no start-up time for it.
+    const parsed: unknown = json
+      ? JSON.parse(text)
+      : lazyRequire<typeof Yaml>('yaml').parse(text, { logLevel: 'error' });
     return parsed ?? {};
   } catch (error) {
     throw new ConfigError(

@@ -7,6 +7,7 @@ import { parseDuration, parseInterval, parsePositiveDuration, parseTimeout } fro
 import { parseHostPattern, parseProviderName } from './host-pattern.js';
 import type { Mode, ProviderOptions, RejectWith, ResolvedOptions } from './options.js';
 import { parseProviders } from './provider-options.js';
+import { parseRelativeThreshold, parseRelativeThresholdText } from './relative-threshold.js';
 import { DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORT, parseServer } from './server-address.js';
 import {
   type Parse,
@@ -219,6 +220,32 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     meaning: 'the sliding window of "recent" stats',
   },
   {
+    option: 'degradedLatencyBaseline',
+    env: 'PROVIDER_HEALTH_DEGRADED_LATENCY_BASELINE',
+    target: 'degradedLatencyBaseline',
+    parse: (v, k, f) => (v === false || v === 'off' ? false : parseRelativeThreshold(v, k, f)),
+    parseEnv: parseRelativeThresholdText,
+    meaning:
+      "degraded while the recent p95 time to first byte is above a factor of this hour's baseline and a floor: `{ factor: 3, min: 1s }` (environment: `3x,1s`), or `off`",
+  },
+  {
+    option: 'trendDetection',
+    env: 'PROVIDER_HEALTH_TREND_DETECTION',
+    target: 'trendDetection',
+    parse: parseBoolean,
+    meaning:
+      'the early warning: degraded (reason `trend`) while failures or times to first byte trend up against the baseline, before the breaker opens; it never rejects',
+  },
+  {
+    option: 'baselineDir',
+    env: 'PROVIDER_HEALTH_BASELINE_DIR',
+    target: 'baselineDir',
+    parse: parseNonEmptyString,
+    parseEnv: (text) => text,
+    meaning:
+      'directory where learned baselines (per provider, per hour of the week) survive restarts, one small JSON file each; none: kept in memory only',
+  },
+  {
     option: 'configFile',
     env: 'PROVIDER_HEALTH_CONFIG',
     target: 'configFile',
@@ -268,6 +295,9 @@ export const DEFAULT_OPTIONS: Readonly<GlobalOptions> = Object.freeze({
   degradedFailureRate: 0.1,
   degradedLatencyMs: 30_000,
   statsWindowMs: 300_000,
+  degradedLatencyBaseline: false,
+  trendDetection: true,
+  baselineDir: undefined,
   logLevel: 'info',
   currency: 'USD',
   tokenUsageMetric: true,
@@ -281,6 +311,7 @@ export function defaultText(spec: OptionSpec): string {
     ? DEFAULT_OPTIONS[spec.target as GlobalKey]
     : undefined;
   if (value === undefined) return 'none';
+  if (value === false) return '`off`';
   if (typeof value === 'object' && value !== null && 'host' in value && 'port' in value)
     return `\`${String(value.host)}:${String(value.port)}\``;
   if (spec.duration === true && typeof value === 'number') return `\`${formatDuration(value)}\``;

@@ -1,4 +1,6 @@
+import { DEFAULT_BREAKER_OPTIONS } from '../breaker/breaker-options.js';
 import type { LogLevel } from '../common/log.js';
+import type { RelativeThreshold } from '../health/baseline.js';
 import type { PriceRule } from '../health/price-table.js';
 import type { Outcome } from '../outcome/outcome.js';
 import type { BodyRule, OutcomeRules } from '../outcome/rules.js';
@@ -47,6 +49,17 @@ export interface ProviderOptions {
    * aborts whose reason says timeout, or after the trial timeout. @default { factor: 4, min: '1s' }
    */
   abortTimeout?: { factor?: number; min?: DurationInput } | false;
+  /**
+   * The slow-call rule (resilience4j's), off unless set: a call slower than this is slow (time to
+   * the response headers; the whole duration when none came), and `slowCallRate` of the last
+   * `slowCallMinCalls` calls slow opens the circuit. A duration, or `{ factor, min }`: slower than
+   * `factor` times this hour's baseline p95 time to first byte, and than `min`.
+   */
+  slowCallDuration?: DurationInput | { factor: number; min: DurationInput };
+  /** Share of the last `slowCallMinCalls` calls that must be slow to open. @default 0.5 */
+  slowCallRate?: number;
+  /** Calls the slow-call rate is judged over. @default 20 */
+  slowCallMinCalls?: number;
   /**
    * Endpoints named explicitly, each with a breaker and stats of its own (regions, deployments):
    * `{ eu: { hosts: ['eu.api.example.com'], region: 'eu-west-1' } }`. Addressed as `openai@eu`.
@@ -124,6 +137,16 @@ export interface ProviderHealthOptions {
   degradedLatency?: DurationInput;
   /** Sliding window for "recent" stats. @default '5m' */
   statsWindow?: DurationInput;
+  /**
+   * Degraded while the recent p95 time to first byte is above `factor` times this hour's
+   * baseline and above `min` (an alternative to the fixed `degradedLatency`), or `false`.
+   * @default false
+   */
+  degradedLatencyBaseline?: { factor: number; min: DurationInput } | false;
+  /** The early warning: degraded (reason `trend`) while failures or latency trend up against the baseline. @default true */
+  trendDetection?: boolean;
+  /** Directory where each provider's learned baseline is kept between restarts; none: kept in memory only. */
+  baselineDir?: string;
   /** The plugin's own log lines on stderr. @default 'info' */
   logLevel?: LogLevel;
   /** Currency of prices, budgets and `ai_provider.cost` (ISO 4217). @default 'USD' */
@@ -143,6 +166,7 @@ export interface ResolvedProviderOptions {
   healthCheckUrl: string | false;
   rules: OutcomeRules;
   abortTimeout: AbortTimeoutRule | false;
+  slowCall: SlowCallRule | false;
   endpoints: Record<string, EndpointOptions>;
   /** undefined: the catalog's. */
   usage: UsageFormat | false | undefined;
@@ -151,11 +175,24 @@ export interface ResolvedProviderOptions {
   budgetAction: BudgetAction;
 }
 
+export type { RelativeThreshold } from '../health/baseline.js';
+
+/** `providers.<name>.slowCallDuration` and its companions, resolved. */
+export interface SlowCallRule {
+  /** Milliseconds, or relative to the provider's baseline p95 time to first byte. */
+  duration: number | RelativeThreshold;
+  rate: number;
+  minCalls: number;
+}
+
 /** See `ProviderOptions.abortTimeout`. */
 export interface AbortTimeoutRule {
   factor: number;
   minMs: number;
 }
+
+export const DEFAULT_SLOW_CALL_RATE = DEFAULT_BREAKER_OPTIONS.slowCallRate;
+export const DEFAULT_SLOW_CALL_MIN_CALLS = DEFAULT_BREAKER_OPTIONS.slowCallMinCalls;
 
 export const DEFAULT_ABORT_TIMEOUT: Readonly<AbortTimeoutRule> = Object.freeze({ factor: 4, minMs: 1_000 });
 
@@ -183,6 +220,9 @@ export interface ResolvedOptions {
   degradedFailureRate: number;
   degradedLatencyMs: number;
   statsWindowMs: number;
+  degradedLatencyBaseline: RelativeThreshold | false;
+  trendDetection: boolean;
+  baselineDir: string | undefined;
   logLevel: LogLevel;
   currency: string;
   tokenUsageMetric: boolean;

@@ -7,7 +7,8 @@ import { parseHostPattern, parseProviderName } from './host-pattern.js';
 import { childKey, plainEntries, unknownKey } from './object-entries.js';
 import type { EndpointOptions, ProviderOptions } from './options.js';
 import { parseOutcomeRules } from './outcome-rules.js';
-import { parseHealthCheckUrl, parseThreshold } from './values.js';
+import { parseDurationOrRelative } from './relative-threshold.js';
+import { parseHealthCheckUrl, parseShare, parseThreshold } from './values.js';
 
 /** `success` cannot be a failure, and the uncounted outcomes never reach the breaker's counters. */
 export const TRIPPABLE_OUTCOMES: readonly Outcome[] = OUTCOMES.filter(
@@ -37,6 +38,16 @@ const PROVIDER_KEYS: Readonly<Record<string, Assign>> = {
   },
   abortTimeout: (p, v, k, f) => {
     p.abortTimeout = parseAbortTimeout(v, k, f);
+  },
+  slowCallDuration: (p, v, k, f) => {
+    const parsed = parseDurationOrRelative(v, k, f);
+    p.slowCallDuration = typeof parsed === 'number' ? parsed : { factor: parsed.factor, min: parsed.minMs };
+  },
+  slowCallRate: (p, v, k, f) => {
+    p.slowCallRate = parseShare(v, k, f);
+  },
+  slowCallMinCalls: (p, v, k, f) => {
+    p.slowCallMinCalls = parseCallCount(v, k, f);
   },
   endpoints: (p, v, k, f) => {
     p.endpoints = parseEndpoints(v, k, f);
@@ -133,6 +144,15 @@ function parseAbortTimeout(value: unknown, key: string, file?: string): Provider
     } else throw unknownKey(entryKey, entry, ABORT_TIMEOUT_KEYS, file);
   }
   return rule;
+}
+
+/** The slow-call window is a ring of this many marks: bounded, so a typo cannot allocate gigabytes. */
+export const MAX_SLOW_CALL_MIN_CALLS = 10_000;
+
+function parseCallCount(value: unknown, key: string, file?: string): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_SLOW_CALL_MIN_CALLS)
+    return value;
+  throw new ConfigError({ key, value, accepted: `an integer from 1 to ${MAX_SLOW_CALL_MIN_CALLS}`, file });
 }
 
 const ENDPOINT_KEYS = ['hosts', 'region'];

@@ -1,4 +1,5 @@
 import { DEFAULT_TRIPPING_OUTCOMES } from '../outcome/outcome.js';
+import { ConfigError } from './config-error.js';
 import { budgetWindowMs, priceRules } from './cost-options.js';
 import { parseDuration, parseTimeout } from './duration.js';
 import { loadConfigFile } from './file.js';
@@ -6,11 +7,14 @@ import { type Env, mergeLayers, normalizeOptions, readEnvOptions } from './layer
 import { childKey } from './object-entries.js';
 import {
   DEFAULT_ABORT_TIMEOUT,
+  DEFAULT_SLOW_CALL_MIN_CALLS,
+  DEFAULT_SLOW_CALL_RATE,
   type ProviderHealthOptions,
   type ResolvedOptions,
   type ResolvedProviderOptions,
 } from './options.js';
 import { toOutcomeRules } from './outcome-rules.js';
+import { parseDurationOrRelative } from './relative-threshold.js';
 
 /**
  * Options in code, then the environment, then the config file (named by `configFile` or
@@ -36,6 +40,14 @@ export function resolveOptions(code: ProviderHealthOptions = {}, env: Env = proc
 export function resolveProviderOptions(resolved: ResolvedOptions, name: string): ResolvedProviderOptions {
   const own = Object.hasOwn(resolved.providers, name) ? resolved.providers[name] : undefined;
   const key = childKey('providers', name);
+  for (const companion of ['slowCallRate', 'slowCallMinCalls'] as const) {
+    if (own?.[companion] !== undefined && own.slowCallDuration === undefined)
+      throw new ConfigError({
+        key: `${key}.${companion}`,
+        value: own[companion],
+        accepted: 'a setting together with slowCallDuration (the slow-call rule is off without it)',
+      });
+  }
   return {
     hosts: [...(own?.hosts ?? [])],
     failureThreshold: own?.failureThreshold ?? resolved.failureThreshold,
@@ -69,5 +81,13 @@ export function resolveProviderOptions(resolved: ResolvedOptions, name: string):
         ? undefined
         : { amount: own.budget.amount, windowMs: budgetWindowMs(own.budget, `${key}.budget`) },
     budgetAction: own?.budgetAction ?? 'degrade',
+    slowCall:
+      own?.slowCallDuration === undefined
+        ? false
+        : {
+            duration: parseDurationOrRelative(own.slowCallDuration, `${key}.slowCallDuration`),
+            rate: own.slowCallRate ?? DEFAULT_SLOW_CALL_RATE,
+            minCalls: own.slowCallMinCalls ?? DEFAULT_SLOW_CALL_MIN_CALLS,
+          },
   };
 }

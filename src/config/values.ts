@@ -44,6 +44,12 @@ export function parseRate(value: unknown, key: string, file?: string): number {
   throw new ConfigError({ key, value, accepted: 'a number from 0 to 1 (0.1 is 10%)', file });
 }
 
+/** A share above 0 and at most 1 (a slow-call rate of 0 would call every window slow). */
+export function parseShare(value: unknown, key: string, file?: string): number {
+  if (typeof value === 'number' && value > 0 && value <= 1) return value;
+  throw new ConfigError({ key, value, accepted: 'a number above 0 and at most 1 (0.5 is 50%)', file });
+}
+
 export function parseNonEmptyString(value: unknown, key: string, file?: string): string {
   if (typeof value === 'string' && value.trim() !== '') return value;
   throw new ConfigError({ key, value, accepted: 'a non-empty string', file });

@@ -21,8 +21,8 @@ export async function runUnderBreaker<T>(
   const observation = admitRequest(registry, provider, undefined, undefined, undefined);
   if (!(observation instanceof RequestObservation)) {
     const error = localAnswerError(observation);
-    // On the next turn of the event loop, like every local answer (docs/design.md, "Rejecting
-    // while open"): a caller retrying at once in a loop must not starve timers and sockets.
+    // On the next turn of the event loop, like every local answer: a caller retrying at once
+    // in a loop must not starve timers and sockets (docs/design.md, "Rejecting while open").
     await new Promise<void>((resolve) => setImmediate(resolve));
     throw error;
   }

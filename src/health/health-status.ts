@@ -10,6 +10,8 @@ export type HealthReason =
   | 'rate_limited'
   | 'latency'
   | 'endpoints'
+  | 'baseline_latency'
+  | 'trend'
   | 'budget';
 
 export interface HealthReport {
@@ -36,6 +38,8 @@ const REASONS: readonly HealthReason[] = [
   'rate_limited',
   'latency',
   'endpoints',
+  'baseline_latency',
+  'trend',
   'budget',
 ];
 const OPEN = 1;
@@ -44,7 +48,17 @@ const FAILURE_RATE = 4;
 const RATE_LIMITED = 8;
 const LATENCY = 16;
 const ENDPOINTS = 32;
-const BUDGET = 64;
+const BASELINE_LATENCY = 64;
+const TREND = 128;
+const BUDGET = 256;
+
+/** What the baseline and the trend detector say (early-warning.ts), read at no cost. */
+export interface EarlySignals {
+  /** The trend detector's warning is up. */
+  readonly trendWarning: boolean;
+  /** Recent p95 time to first byte above `degradedLatencyBaseline`. */
+  readonly aboveBaseline: boolean;
+}
 
 // Reports are immutable and shared: one per combination of reasons, built on first use, so
 // evaluating health on every failure allocates nothing.
@@ -65,14 +79,16 @@ export const AVAILABLE: HealthReport = reportFor(0);
 
 /**
  * docs/design.md "Health status": open is unavailable; half-open or a closed circuit with trouble
- * is degraded. O(1): the recent window keeps running totals and the latency sketch counts the
- * samples under the latency threshold as they arrive.
+ * is degraded (including an early warning, which never rejects anything). O(1): the recent window
+ * keeps running totals, the latency sketch counts the samples under the latency threshold as they
+ * arrive, and the early signals are flags set about once a second.
  */
 export function computeHealth(
   circuit: CircuitState,
   stats: ProviderStats,
   thresholds: HealthThresholds,
   now: number,
+  early?: EarlySignals,
 ): HealthReport {
   if (circuit === 'open') return reportFor(OPEN);
   let mask = circuit === 'half_open' ? HALF_OPEN : 0;
@@ -87,6 +103,10 @@ export function computeHealth(
   const latencies = stats.latencies;
   latencies.setThreshold(thresholds.degradedLatencyMs);
   if (latencies.count(now) >= thresholds.minRequests && latencies.exceeds(0.95, now)) mask |= LATENCY;
+  if (early !== undefined && circuit === 'closed') {
+    if (early.aboveBaseline) mask |= BASELINE_LATENCY;
+    if (early.trendWarning) mask |= TREND;
+  }
   return reportFor(mask);
 }
 

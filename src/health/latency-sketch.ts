@@ -6,7 +6,7 @@ const OCTAVES = 20; // from 0.5 ms to ~524 s
 const SUB_BITS = 4;
 const SUBS = 1 << SUB_BITS;
 // Bin 0 holds everything up to MIN_MS, then sixteen linear bins an octave, then one overflow bin.
-const BINS = 2 + OCTAVES * SUBS;
+export const BINS = 2 + OCTAVES * SUBS;
 
 // The bin is read off the double's exponent and top mantissa bits: no Math.log2 on the record path.
 const float = new Float64Array(1);
@@ -24,7 +24,7 @@ export function binOf(durationMs: number): number {
 }
 
 /** Middle of a bin, in ms: within 1/32 (~3%) of anything that fell into it. */
-function middleOf(bin: number): number {
+export function middleOf(bin: number): number {
   if (bin === 0) return MIN_MS;
   if (bin >= BINS - 1) return MIN_MS * 2 ** OCTAVES;
   const octave = Math.floor((bin - 1) / SUBS);
@@ -127,6 +127,28 @@ export class LatencySketch {
     return this.total > 0 && this.below < rankOf(q, this.total);
   }
 
+  /** Samples in one slot of the window (a slot `slotFor()` gave). */
+  slotCount(slot: number): number {
+    const counts = this.counts;
+    if (counts === undefined || slot < 0) return 0;
+    let n = 0;
+    for (let bin = slot * BINS, end = bin + BINS; bin < end; bin++) n += counts[bin] as number;
+    return n;
+  }
+
+  /** Samples in one slot at or under the threshold (`setThreshold`). */
+  slotBelow(slot: number): number {
+    return slot < 0 ? 0 : (this.belowBySlot[slot] as number);
+  }
+
+  /** Adds one slot's histogram into `into` (BINS long): how baselines accumulate hours. */
+  addSlotTo(slot: number, into: Float64Array): void {
+    const counts = this.counts;
+    if (counts === undefined || slot < 0) return;
+    const base = slot * BINS;
+    for (let bin = 0; bin < BINS; bin++) into[bin] = (into[bin] as number) + (counts[base + bin] as number);
+  }
+
   clear(): void {
     this.slots.clear();
   }
@@ -145,6 +167,21 @@ export class LatencySketch {
     this.below -= this.belowBySlot[slot] as number;
     this.belowBySlot[slot] = 0;
   }
+}
+
+/** The `q` quantile (nearest rank, bin middle) of a histogram in this sketch's bins; undefined when empty. */
+export function percentileOfBins(bins: Float64Array, q: number): number | undefined {
+  let total = 0;
+  for (let bin = 0; bin < BINS; bin++) total += bins[bin] as number;
+  if (!(total > 0)) return undefined;
+  // Decayed histograms hold fractions: the rank is a share of the total, not a count.
+  const rank = Math.min(total, Math.max(Number.MIN_VALUE, q * total));
+  let seen = 0;
+  for (let bin = 0; bin < BINS; bin++) {
+    seen += bins[bin] as number;
+    if (seen >= rank) return middleOf(bin);
+  }
+  return middleOf(BINS - 1);
 }
 
 function rankOf(q: number, total: number): number {

@@ -60,7 +60,8 @@ export class ProviderStats {
   readonly ttfbs: LatencySketch;
   readonly recent: RecentWindow;
   readonly ratelimits = new RatelimitHeadroom();
-  private readonly slots: TimeSlots;
+  /** The window's time slots, shared by the window and both sketches (read by the baseline sampler). */
+  readonly slots: TimeSlots;
 
   constructor(windowMs: number) {
     this.slots = new TimeSlots(windowMs);

@@ -62,6 +62,16 @@ export class RecentWindow {
     return { total: this.total, failed: this.failed, rateLimited: this.rateLimited };
   }
 
+  /** Requests recorded in one slot (a slot `slotFor()` gave). */
+  slotTotal(slot: number): number {
+    return slot < 0 ? 0 : (this.totals[slot] as number);
+  }
+
+  /** Failures recorded in one slot. */
+  slotFailed(slot: number): number {
+    return slot < 0 ? 0 : (this.failures[slot] as number);
+  }
+
   clear(): void {
     this.slots.clear();
   }

@@ -12,6 +12,8 @@ export class TimeSlots {
   private readonly slotMs: number;
   private readonly epochs = new Float64Array(SLOTS).fill(Number.NEGATIVE_INFINITY);
   private readonly expireListeners: Array<(slot: number) => void> = [];
+  private readonly readers: Array<(slot: number) => void> = [];
+  private clearing = false;
   private head = Number.NEGATIVE_INFINITY;
   /**
    * The current slot and its time range: a sample inside it needs no division. Read directly by
@@ -31,8 +33,36 @@ export class TimeSlots {
     return epoch === Number.NEGATIVE_INFINITY ? epoch : (epoch + SLOTS) * this.slotMs;
   }
 
+  /** Length of one slot, ms: a tenth of the window. */
+  get slotLengthMs(): number {
+    return this.slotMs;
+  }
+
+  /** The newest period seen (`floor(time / slotLengthMs)`); -Infinity before the first sample or after `clear()`. */
+  get headEpoch(): number {
+    return this.head;
+  }
+
+  /** The period a slot now holds, or -Infinity when it holds none. */
+  epochOf(slot: number): number {
+    return this.epochs[slot] as number;
+  }
+
+  /** The slot a period maps to (whether or not it still holds that period). */
+  static slotOfEpoch(epoch: number): number {
+    return ((epoch % SLOTS) + SLOTS) % SLOTS;
+  }
+
   onExpire(listener: (slot: number) => void): void {
     this.expireListeners.push(listener);
+  }
+
+  /**
+   * `reader` sees each slot that time moves out of the window while its counts are still there
+   * (before the `onExpire` listeners zero them); not the slots `clear()` empties.
+   */
+  beforeExpire(reader: (slot: number) => void): void {
+    this.readers.push(reader);
   }
 
   /** The slot a sample taken at `now` belongs in, or -1 when it is already older than the window. */
@@ -54,7 +84,9 @@ export class TimeSlots {
   }
 
   clear(): void {
+    this.clearing = true;
     for (let slot = 0; slot < SLOTS; slot++) this.expire(slot);
+    this.clearing = false;
     this.epochs.fill(Number.NEGATIVE_INFINITY);
     this.head = Number.NEGATIVE_INFINITY;
     this.currentStart = Number.POSITIVE_INFINITY;
@@ -75,6 +107,8 @@ export class TimeSlots {
   }
 
   private expire(slot: number): void {
+    if (!this.clearing && this.epochs[slot] !== Number.NEGATIVE_INFINITY)
+      for (const reader of this.readers) reader(slot);
     for (const listener of this.expireListeners) listener(slot);
   }
 }

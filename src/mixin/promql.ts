@@ -24,8 +24,10 @@ export const L = {
   circuitState: prometheusLabel(ATTR.circuitState),
   circuitFrom: prometheusLabel(ATTR.circuitFrom),
   circuitTo: prometheusLabel(ATTR.circuitTo),
+  circuitReason: prometheusLabel(ATTR.circuitReason),
   healthStatus: prometheusLabel(ATTR.healthStatus),
   ratelimitKind: prometheusLabel(ATTR.ratelimitKind),
+  trendSignal: prometheusLabel(ATTR.trendSignal),
 } as const;
 
 /** Regex alternation of label values, anchored by PromQL itself. */

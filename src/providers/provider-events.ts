@@ -1,9 +1,9 @@
 import type { TransitionEvent } from '../breaker/circuit-state.js';
 import { callSafely } from '../common/callbacks.js';
 import type { Provider, ProviderEventSink } from './provider.js';
-import type { RecordedRequest, RejectedRequest, StatusEvent } from './provider-records.js';
+import type { RecordedRequest, RejectedRequest, StatusEvent, TrendEvent } from './provider-records.js';
 
-export type { RecordedRequest, RejectedRequest, StatusEvent } from './provider-records.js';
+export type { RecordedRequest, RejectedRequest, StatusEvent, TrendEvent } from './provider-records.js';
 
 /**
  * The plugin's one event surface (docs/design.md, "Events"): telemetry, the health server, the
@@ -16,6 +16,8 @@ export interface ProviderEventMap {
   reject: (provider: Provider, request: RejectedRequest | undefined) => void;
   transition: (event: TransitionEvent) => void;
   status: (event: StatusEvent) => void;
+  /** The early warning raised or cleared; never a rejection by itself. */
+  trend: (event: TrendEvent) => void;
 }
 export type ProviderEventName = keyof ProviderEventMap;
 
@@ -29,7 +31,7 @@ type Lists = { [K in ProviderEventName]: readonly ProviderEventMap[K][] };
  * never reaches the request, the breaker or the other listeners.
  */
 export class ProviderEvents implements ProviderEventSink {
-  private lists: Lists = { record: [], reject: [], transition: [], status: [] };
+  private lists: Lists = { record: [], reject: [], transition: [], status: [], trend: [] };
 
   on<K extends ProviderEventName>(name: K, listener: ProviderEventMap[K]): () => void {
     this.lists = { ...this.lists, [name]: [...this.lists[name], listener] };

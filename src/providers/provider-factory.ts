@@ -1,4 +1,8 @@
-import type { ResolvedOptions } from '../config/options.js';
+import {
+  DEFAULT_SLOW_CALL_MIN_CALLS,
+  DEFAULT_SLOW_CALL_RATE,
+  type ResolvedOptions,
+} from '../config/options.js';
 import { resolveProviderOptions } from '../config/resolve.js';
 import { MIN_REQUESTS_FOR_RATE } from '../health/health-status.js';
 import type { CatalogEntry } from './catalog.js';
@@ -34,7 +38,15 @@ export function buildProviderConfig(
       recoveryTimeoutMs: own.recoveryTimeoutMs,
       successThreshold: own.successThreshold,
       trialTimeoutMs: own.trialTimeoutMs,
+      // A relative duration is set from the baseline once one is known (Provider).
+      slowCallDurationMs:
+        own.slowCall !== false && typeof own.slowCall.duration === 'number'
+          ? own.slowCall.duration
+          : Number.POSITIVE_INFINITY,
+      slowCallRate: own.slowCall === false ? DEFAULT_SLOW_CALL_RATE : own.slowCall.rate,
+      slowCallMinCalls: own.slowCall === false ? DEFAULT_SLOW_CALL_MIN_CALLS : own.slowCall.minCalls,
     },
+    slowCall: own.slowCall,
     tripOn: own.tripOn,
     thresholds: {
       degradedFailureRate: options.degradedFailureRate,
@@ -42,5 +54,9 @@ export function buildProviderConfig(
       minRequests: MIN_REQUESTS_FOR_RATE,
     },
     statsWindowMs: options.statsWindowMs,
+    earlyWarning: {
+      trend: options.trendDetection,
+      latencyBaseline: options.degradedLatencyBaseline,
+    },
   };
 }

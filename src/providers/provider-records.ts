@@ -1,6 +1,7 @@
 import type { Admission } from '../breaker/circuit-state.js';
 import type { HealthReport, HealthStatus } from '../health/health-status.js';
 import type { ModelSlot } from '../health/spend-ledger.js';
+import type { TrendSignal } from '../health/trend-detector.js';
 import type { Outcome } from '../outcome/outcome.js';
 import type { UsageOperation } from '../usage/usage-format.js';
 
@@ -59,4 +60,20 @@ export interface StatusEvent {
   readonly report: HealthReport;
   /** Wall time, ms since the epoch. */
   readonly at: number;
+}
+
+/**
+ * The early warning raised or cleared (docs/design.md, "Baselines and early warning"): failures
+ * or times to first byte trending up against the provider's baseline while its circuit is closed.
+ */
+export interface TrendEvent {
+  readonly provider: string;
+  /** true: raised; false: cleared (recovered, or superseded by the circuit opening). */
+  readonly warning: boolean;
+  /** What trends up; empty once cleared. */
+  readonly signals: readonly TrendSignal[];
+  /** Wall time, ms since the epoch. */
+  readonly at: number;
+  /** The numbers compared, for people: `failures 6.1% vs 0.5% normal; p95 time to first byte 2.4 s vs 0.8 s`. */
+  readonly detail: string;
 }

@@ -2,8 +2,16 @@ import type { BreakerOptions } from '../breaker/breaker-options.js';
 import { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import type { Admission, CircuitState, TransitionEvent } from '../breaker/circuit-state.js';
 import { type Clock, systemClock } from '../common/clock.js';
-import type { AbortTimeoutRule, BudgetAction, EndpointOptions } from '../config/options.js';
+import { log } from '../common/log.js';
+import type { AbortTimeoutRule, BudgetAction, EndpointOptions, SlowCallRule } from '../config/options.js';
+import { relativeLimitMs } from '../health/baseline.js';
 import { BudgetWindow } from '../health/budget-window.js';
+import {
+  EarlyWarning,
+  type EarlyWarningOptions,
+  REFERENCE_CHANGED,
+  WARNING_CHANGED,
+} from '../health/early-warning.js';
 import {
   buildHealthMetrics,
   type HealthMetrics,
@@ -26,7 +34,8 @@ import { OUTCOME_INDEX, OUTCOMES, type Outcome, UNCOUNTED_OUTCOMES } from '../ou
 import type { OutcomeRules } from '../outcome/rules.js';
 import type { UsageFormat } from '../usage/usage-format.js';
 import type { CatalogEntry } from './catalog.js';
-import type { RecordedRequest, RequestUsage, StatusEvent } from './provider-records.js';
+import type { RecordedRequest, RequestUsage, StatusEvent, TrendEvent } from './provider-records.js';
+import { trendDetail } from './trend-detail.js';
 
 export interface ProviderConfig {
   name: string;
@@ -52,9 +61,13 @@ export interface ProviderConfig {
   /** What a spent budget does: `degrade` or `reject` (answered locally, outcome budget_exceeded). */
   budgetAction: BudgetAction;
   breaker: BreakerOptions;
+  /** The slow-call rule (`providers.<name>.slowCallDuration`); a relative one follows the baseline. */
+  slowCall: SlowCallRule | false;
   tripOn: readonly Outcome[];
   thresholds: HealthThresholds;
   statsWindowMs: number;
+  /** The baseline's uses: the trend detector and the relative latency line. */
+  earlyWarning: EarlyWarningOptions;
 }
 
 /** Where a provider announces what happens to it: the registry's event surface (provider-events.ts). */
@@ -63,6 +76,7 @@ export interface ProviderEventSink {
   emit(name: 'record', provider: Provider, request: RecordedRequest): void;
   emit(name: 'transition', event: TransitionEvent): void;
   emit(name: 'status', event: StatusEvent): void;
+  emit(name: 'trend', event: TrendEvent): void;
 }
 
 /** One endpoint of a provider (docs/design.md, "Endpoints"): a region or a deployment. */
@@ -82,6 +96,8 @@ const OVERFLOW_KEY = 'other';
 // Non-success outcomes re-evaluate health at once; successes at most this often, since a
 // success can only end a degradation that a later read would notice anyway.
 const HEALTH_REFRESH_MS = 250;
+// The baseline and the trend detector read the stats window about this often (never per request).
+const SIGNALS_EVERY_MS = 1_000;
 const SUCCESS = OUTCOME_INDEX.success;
 const RATE_LIMITED = OUTCOME_INDEX.rate_limited;
 
@@ -93,6 +109,8 @@ const RATE_LIMITED = OUTCOME_INDEX.rate_limited;
 export class Provider {
   readonly breaker: CircuitBreaker;
   readonly stats: ProviderStats;
+  /** The learned baseline and the early warning (docs/design.md, "Baselines and early warning"). */
+  readonly early: EarlyWarning;
   /** Set once the provider has seen a request or was configured by the user; /health lists those. */
   active = false;
   /** The provider this is an endpoint of; undefined for a provider. */
@@ -108,6 +126,7 @@ export class Provider {
   private tripMask = 0;
   private report: HealthReport = AVAILABLE;
   private lastHealthAt = Number.NEGATIVE_INFINITY;
+  private nextSignalsAt = Number.NEGATIVE_INFINITY;
   private readonly children = new Map<string, Provider>();
 
   constructor(
@@ -130,6 +149,7 @@ export class Provider {
       this.onTransition(event),
     );
     this.stats = new ProviderStats(config.statsWindowMs);
+    this.early = new EarlyWarning(this.stats, config.earlyWarning);
     this.tripOn = config.tripOn;
   }
 
@@ -208,10 +228,10 @@ export class Provider {
     const now = request.endedAt;
     const failed = ((this.tripMask >> index) & 1) === 1;
     this.stats.record(index, failed, request);
-    if (index === SUCCESS) this.breaker.onSuccess(request.admission);
+    if (index === SUCCESS) this.breaker.onSuccess(request.admission, request);
     else if (failed) {
       const wait = index === RATE_LIMITED ? (request.retryAfterMs ?? 0) : 0;
-      this.breaker.onFailure(request.admission, request.reason ?? request.outcome, wait);
+      this.breaker.onFailure(request.admission, request.reason ?? request.outcome, wait, request);
     }
     // Neither success nor failure (a 400, a cancel, a rejection further down an execute() call):
     // a trial that ends so must still give back its slot.
@@ -291,7 +311,7 @@ export class Provider {
   }
 
   getHealthMetrics(): HealthMetrics {
-    return buildHealthMetrics(this.stats, this.clock, this.clock.now());
+    return buildHealthMetrics(this.stats, this.clock, this.clock.now(), this.early);
   }
 
   /** Everything the health endpoints and the status page show for this provider. */
@@ -317,7 +337,7 @@ export class Provider {
       reasons: report.reasons,
       circuitState: this.breaker.state,
       nextTrialIn: this.breaker.state === 'open' && Number.isFinite(retryMs) ? retryMs / 1000 : null,
-      metrics: buildHealthMetrics(this.stats, this.clock, now),
+      metrics: buildHealthMetrics(this.stats, this.clock, now, this.early),
     };
   }
 
@@ -329,7 +349,10 @@ export class Provider {
 
   private onTransition(event: TransitionEvent): void {
     if (event.to === 'closed') this.stats.clearRecent();
+    this.early.circuitClosed = event.to === 'closed';
     this.events.emit('transition', event);
+    // The breaker has taken over (or a closed circuit starts afresh): the early warning ends.
+    if (this.early.trend.reset()) this.announceTrend();
     this.refreshHealth(this.clock.now());
   }
 
@@ -361,10 +384,44 @@ export class Provider {
     return next;
   }
 
-  /** Health from the breaker and stats, and the budget: a spent budget is at least `degraded`. */
+  /**
+   * Health from the breaker, the stats and the early signals, and the budget: a spent budget is
+   * at least `degraded` (docs/design.md, "Token usage and cost").
+   */
   private ownHealth(now: number): HealthReport {
-    const report = computeHealth(this.breaker.state, this.stats, this.config.thresholds, now);
+    if (now >= this.nextSignalsAt) this.sampleSignals(now);
+    const report = computeHealth(this.breaker.state, this.stats, this.config.thresholds, now, this.early);
     return this.ledger.budget !== undefined && this.budgetSpent(now) ? withBudgetSpent(report) : report;
+  }
+
+  /** About once a second: the baseline learns the slots that completed, the trend detector judges them. */
+  private sampleSignals(now: number): void {
+    this.nextSignalsAt = now + SIGNALS_EVERY_MS;
+    const changed = this.early.sample(now, this.clock.wallNow(), this.breaker.state === 'closed');
+    const slowCall = this.config.slowCall;
+    if (changed & REFERENCE_CHANGED && slowCall !== false && typeof slowCall.duration !== 'number') {
+      this.breaker.slowCallDuration = relativeLimitMs(slowCall.duration, this.early.reference);
+    }
+    if (changed & WARNING_CHANGED) this.announceTrend();
+  }
+
+  private announceTrend(): void {
+    const trend = this.early.trend;
+    const event: TrendEvent = {
+      provider: this.name,
+      warning: trend.warning !== 0,
+      signals: trend.signals(),
+      at: this.clock.wallNow(),
+      detail: trendDetail(this.stats, this.early.reference, this.clock.now()),
+    };
+    log(
+      event.warning ? 'warn' : 'info',
+      event.warning
+        ? `early warning for provider ${this.name}: ${event.signals.join(' and ')} trending up`
+        : `early warning cleared for provider ${this.name}`,
+      { provider: this.name, signals: event.signals, detail: event.detail },
+    );
+    this.events.emit('trend', event);
   }
 
   /** An endpoint's own health, without telling its provider again (its provider is asking). */

@@ -11,7 +11,9 @@ import {
   splitEndpointName,
 } from '../common/provider-name.js';
 import type { Mode, RejectWith, ResolvedOptions } from '../config/options.js';
+import type { BaselineStore } from '../health/baseline-data.js';
 import type { HealthReport, HealthStatus } from '../health/health-status.js';
+import { BaselinePersistence } from './baseline-persistence.js';
 import { CATALOG, type CatalogEntry } from './catalog.js';
 import { HostMatcher } from './host-matcher.js';
 import { Provider } from './provider.js';
@@ -56,6 +58,7 @@ export class ProviderRegistry {
   });
   private readonly probes = new Map<string, HealthProbe>();
   private readonly checks: HealthCheckScheduler;
+  private persistence: BaselinePersistence | undefined;
 
   readonly options: ResolvedOptions;
 
@@ -185,9 +188,30 @@ export class ProviderRegistry {
    * code already called getRegistry()): status and transition callbacks, and custom probes.
    */
   adoptFrom(previous: ProviderRegistry): void {
-    this.events.adoptFrom(previous.events, ['status', 'transition']);
+    this.events.adoptFrom(previous.events, ['status', 'transition', 'trend']);
     for (const [callback, listener] of previous.statusCallbacks) this.statusCallbacks.set(callback, listener);
     for (const [name, probe] of previous.probes) this.setHealthProbe(name, probe);
+  }
+
+  /**
+   * Keeps every provider's learned baseline in `store` across restarts (a directory of files,
+   * `baselineDir`; a fleet's shared store later): loaded now and for providers created later,
+   * saved when they learn and at exit. Returns the stop function.
+   */
+  persistBaselines(store: BaselineStore): () => void {
+    this.persistence?.stop();
+    const persistence = new BaselinePersistence(store, () => this.providers.values(), this.clock);
+    this.persistence = persistence;
+    persistence.start();
+    return () => {
+      persistence.stop();
+      if (this.persistence === persistence) this.persistence = undefined;
+    };
+  }
+
+  /** The store baselines are kept in, if any. */
+  get baselinePersistence(): BaselinePersistence | undefined {
+    return this.persistence;
   }
 
   /** Registers the active health check for a provider, replacing the built-in one. */
@@ -239,6 +263,7 @@ export class ProviderRegistry {
       const child = provider.endpointFor(key, address, endpoint.region);
       for (const host of hosts) this.hosts.add(host, child);
     }
+    this.persistence?.adopt(provider);
     return provider;
   }
 }

@@ -56,6 +56,7 @@ td.num { font-variant-numeric: tabular-nums; font-family: ui-monospace, "DejaVu 
 .badge.degraded, .badge.half_open { color: var(--warn); background: rgba(227,160,8,.12); }
 .badge.unavailable, .badge.open { color: var(--bad); background: rgba(248,81,73,.14); }
 .reasons { display: block; color: var(--muted); font-size: 11px; margin-top: 2px; }
+.normal { display: block; color: var(--muted); font-size: 11px; margin-top: 2px; font-family: system-ui, sans-serif; }
 .timeline { position: relative; width: 280px; height: 18px; background: var(--bg); border-radius: 3px; overflow: hidden; }
 .timeline span { position: absolute; top: 0; bottom: 0; }
 .timeline .closed { background: rgba(63,185,80,.55); }

@@ -41,9 +41,9 @@ export function renderStatusPage(input: StatusPageInput): string {
 </header>
 <main>
 <table>
-<thead><tr><th>Provider</th><th>Status</th><th>Circuit</th><th>Failure rate</th><th>p95</th><th>Requests</th><th>Next trial</th><th>Last hour</th><th>Actions</th></tr></thead>
+<thead><tr><th>Provider</th><th>Status</th><th>Circuit</th><th>Failure rate</th><th>p95</th><th>First byte p95</th><th>Requests</th><th>Next trial</th><th>Last hour</th><th>Actions</th></tr></thead>
 <tbody id="providers">
-${names.length === 0 ? '<tr><td colspan="9" class="empty">No provider has been used yet.</td></tr>' : names.map((name) => row(name, input)).join('\n')}
+${names.length === 0 ? '<tr><td colspan="10" class="empty">No provider has been used yet.</td></tr>' : names.map((name) => row(name, input)).join('\n')}
 </tbody>
 </table>
 <h2>Recent transitions</h2>
@@ -76,6 +76,7 @@ function unitRow(
   endpoint: boolean,
 ): string {
   const metrics = p.metrics;
+  const baseline = metrics.baseline;
   const status = p.status;
   const circuit = p.circuit_state;
   const reasons = p.reasons.join(', ');
@@ -90,13 +91,19 @@ function unitRow(
 <td>${e(title)}</td>
 <td><span class="badge ${e(status)}">${e(status)}</span><span class="reasons">${e(reasons)}</span></td>
 <td><span class="badge ${e(circuit)}">${e(label(circuit))}</span></td>
-<td class="num">${percent(metrics.failure_rate)}</td>
+<td class="num">${percent(metrics.failure_rate)}${normal(baseline === null ? undefined : percent(baseline.failure_rate))}</td>
 <td class="num">${millis(metrics.p95_response_time)}</td>
+<td class="num">${millis(metrics.p95_time_to_first_byte)}${normal(baseline === null ? undefined : millis(baseline.p95_time_to_first_byte))}</td>
 <td class="num">${e(metrics.total_requests)}</td>
 <td class="num">${e(next)}</td>
 <td><div class="timeline">${segments}</div><div class="axis"><span>-60m</span><span>-30m</span><span>now</span></div></td>
 <td class="actions">–</td>
 </tr>`;
+}
+
+/** This hour's normal under the current value (docs/design.md, "Baselines and early warning"). */
+function normal(text: string | undefined): string {
+  return text === undefined ? '' : `<span class="normal">normal ${e(text)}</span>`;
 }
 
 function recentTransitions(events: readonly LiveEvent[]): string {

@@ -79,6 +79,11 @@ export const STATUS_PAGE_JS = `'use strict';
     b.disabled = action !== 'check' && !token;
     return b;
   }
+  // This hour's normal under the current value, as the server renders it.
+  function withNormal(cell, text) {
+    if (text) cell.appendChild(el('span', 'normal', 'normal ' + text));
+    return cell;
+  }
   function row(name, now) {
     var p = units[name], m = p.metrics || {};
     var tr = el('tr', p.status + (p.endpoint ? ' endpoint' : ''));
@@ -91,8 +96,10 @@ export const STATUS_PAGE_JS = `'use strict';
     var circuit = el('td');
     circuit.appendChild(el('span', 'badge ' + p.circuit_state, label(p.circuit_state)));
     tr.appendChild(circuit);
-    tr.appendChild(el('td', 'num', pct(m.failure_rate)));
+    var base = m.baseline;
+    tr.appendChild(withNormal(el('td', 'num', pct(m.failure_rate)), base && pct(base.failure_rate)));
     tr.appendChild(el('td', 'num', ms(m.p95_response_time)));
+    tr.appendChild(withNormal(el('td', 'num', ms(m.p95_time_to_first_byte)), base && ms(base.p95_time_to_first_byte)));
     tr.appendChild(el('td', 'num', m.total_requests || 0));
     var next = el('td', 'num next', countdown(name));
     tr.appendChild(next);
@@ -111,7 +118,7 @@ export const STATUS_PAGE_JS = `'use strict';
     tbody.textContent = '';
     if (!names.length) {
       var empty = el('td', 'empty', 'No provider has been used yet.');
-      empty.colSpan = 9;
+      empty.colSpan = 10;
       tbody.appendChild(el('tr')).appendChild(empty);
     }
     var counts = { available: 0, degraded: 0, unavailable: 0 };

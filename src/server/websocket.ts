@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type WebSocket, WebSocketServer } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { lazyRequire } from '../common/lazy-require.js';
 import { dropSocket } from './drop-socket.js';
 import type { EventHub, LiveFrame } from './event-hub.js';
 import type { LiveStreamOptions } from './sse.js';
@@ -27,12 +28,8 @@ interface LiveClient {
  * client cannot claim to have read what it has not. The kernel's share is thereby bounded too.
  */
 export class LiveWebSocket {
-  private readonly wss = new WebSocketServer({
-    noServer: true,
-    // Clients only listen; anything they send is ignored, so there is no reason to accept much.
-    maxPayload: 1024,
-    perMessageDeflate: false,
-  });
+  // Created at the first upgrade: ws is loaded only when a WebSocket client comes.
+  private server: WebSocketServer | undefined;
   private readonly clients = new Map<WebSocket, LiveClient>();
   private readonly pinger: NodeJS.Timeout;
 
@@ -54,18 +51,24 @@ export class LiveWebSocket {
   }
 
   get clientCount(): number {
-    return this.wss.clients.size;
+    return this.server?.clients.size ?? 0;
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, query: URLSearchParams): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, socket, req, query));
+    this.server ??= new (lazyRequire<typeof import('ws')>('ws').WebSocketServer)({
+      noServer: true,
+      // Clients only listen; anything they send is ignored, so there is no reason to accept much.
+      maxPayload: 1024,
+      perMessageDeflate: false,
+    });
+    this.server.handleUpgrade(req, socket, head, (ws) => this.attach(ws, socket, req, query));
   }
 
   close(): void {
     clearInterval(this.pinger);
-    for (const socket of this.wss.clients) socket.terminate();
+    for (const socket of this.server?.clients ?? []) socket.terminate();
     this.clients.clear();
-    this.wss.close();
+    this.server?.close();
   }
 
   private attach(ws: WebSocket, socket: Duplex, req: IncomingMessage, query: URLSearchParams): void {

@@ -12,7 +12,11 @@ export const ATTR = {
   circuitState: 'ai_provider.circuit.state',
   circuitFrom: 'ai_provider.circuit.from',
   circuitTo: 'ai_provider.circuit.to',
+  /** Why: `failure_threshold`, `slow_call_rate`, `recovery_timeout`, … (a dozen values, fixed). */
+  circuitReason: 'ai_provider.circuit.reason',
   healthStatus: 'ai_provider.health.status',
+  /** `failure_rate` or `latency`: which signal of the early warning trends up. */
+  trendSignal: 'ai_provider.trend.signal',
   /** The host of one endpoint of a provider (docs/design.md, "Endpoints"): a region's or a deployment's. */
   serverAddress: 'server.address',
   /** The region of an endpoint, when its provider names regions (Bedrock, Vertex AI). */
@@ -37,6 +41,8 @@ export const TOKEN_TYPE_VALUES = ['input', 'output'] as const;
  * 1, 4, 16, … 67108864 (×4).
  */
 export const TOKEN_BUCKETS: readonly number[] = Array.from({ length: 14 }, (_, i) => 4 ** i);
+/** Values of `ai_provider.trend.signal`. */
+export const TREND_SIGNAL_VALUES = ['failure_rate', 'latency'] as const;
 
 /** Values of `ai_provider.ratelimit.kind`. */
 export const RATELIMIT_KIND_VALUES = ['requests', 'tokens'] as const;
@@ -51,6 +57,8 @@ export interface MetricDefinition {
   description: string;
   /** OTel attribute keys the instrument records. */
   attributes: readonly string[];
+  /** Has series only with this configured or reported: usage in responses, prices, a budget. */
+  needs?: 'usage' | 'prices' | 'budget';
 }
 
 export const METRICS = {
@@ -86,8 +94,8 @@ export const METRICS = {
     otelName: 'ai_provider.circuit.transitions',
     kind: 'counter',
     unit: '{transition}',
-    description: 'Circuit breaker state transitions.',
-    attributes: [ATTR.provider, ATTR.circuitFrom, ATTR.circuitTo],
+    description: 'Circuit breaker state transitions, by from, to and reason.',
+    attributes: [ATTR.provider, ATTR.circuitFrom, ATTR.circuitTo, ATTR.circuitReason],
   },
   health: {
     otelName: 'ai_provider.health',
@@ -102,6 +110,16 @@ export const METRICS = {
     unit: '1',
     description: '1 when the provider is available, else 0.',
     attributes: [ATTR.provider],
+  },
+  // The early warning (docs/design.md, "Baselines and early warning"): 1 on each signal trending
+  // up against the provider's baseline while its circuit is closed. Never a rejection by itself.
+  degrading: {
+    otelName: 'ai_provider.degrading',
+    kind: 'gauge',
+    unit: '1',
+    description:
+      "1 while the provider's failures or times to first byte trend up against its baseline (the early warning), by signal; else 0.",
+    attributes: [ATTR.provider, ATTR.trendSignal],
   },
   // Rate-limit headroom, read from response headers (`x-ratelimit-remaining-requests`,
   // `x-ratelimit-limit-tokens`, `anthropic-ratelimit-*`); only providers that send them have series.
@@ -135,6 +153,7 @@ export const METRICS = {
       ATTR.responseModel,
       ATTR.serverAddress,
     ],
+    needs: 'usage',
   },
   cost: {
     otelName: 'ai_provider.cost',
@@ -144,6 +163,7 @@ export const METRICS = {
     description:
       'What the calls cost at the configured prices, by provider, model and outcome (failed calls apart).',
     attributes: [ATTR.provider, ATTR.requestModel, ATTR.responseModel, ATTR.outcome],
+    needs: 'prices',
   },
   budgetSpent: {
     otelName: 'ai_provider.budget.spent',
@@ -151,6 +171,7 @@ export const METRICS = {
     unit: '{USD}',
     description: "Spent within the provider's budget window (providers.<name>.budget).",
     attributes: [ATTR.provider],
+    needs: 'budget',
   },
   budgetLimit: {
     otelName: 'ai_provider.budget.limit',
@@ -158,6 +179,7 @@ export const METRICS = {
     unit: '{USD}',
     description: "The provider's budget per window (providers.<name>.budget amount).",
     attributes: [ATTR.provider],
+    needs: 'budget',
   },
 } as const satisfies Record<string, MetricDefinition>;
 

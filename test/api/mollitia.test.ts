@@ -1,6 +1,7 @@
 import { Circuit, Fallback, Retry, Timeout } from 'mollitia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { execute, getProvider, isCircuitOpenError, providerBreaker } from '../../src/index.js';
+import { execute, getProvider, isCircuitOpenError } from '../../src/index.js';
+import { providerBreaker } from '../../src/mollitia-module.js';
 import { configureRegistry } from '../../src/providers/global-registry.js';
 
 const FALLBACK = 'cached answer';

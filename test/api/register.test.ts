@@ -76,6 +76,37 @@ describe('register entry', () => {
   });
 });
 
+describe('PROVIDER_HEALTH_MODE=off in the environment', () => {
+  const loadedMain =
+    "console.log(Object.keys(require.cache).filter((f) => /dist[\\\\/]index\\.c?js$/.test(f)).length, globalThis[Symbol.for('provider-health.registry')] === undefined)";
+
+  it('returns before the plugin’s code is loaded, under either flag', async () => {
+    for (const [flag, entry] of [
+      ['--require', './dist/register.cjs'],
+      ['--import', './dist/register.js'],
+    ] as const) {
+      for (const mode of ['off', ' off ']) {
+        const { stdout, stderr } = await run(process.execPath, [flag, entry, '-e', loadedMain], {
+          cwd: root,
+          env: cleanEnv({ PROVIDER_HEALTH_MODE: mode }),
+          timeout: 20_000,
+        });
+        expect(stdout.trim(), `${flag} ${JSON.stringify(mode)}`).toBe('0 true');
+        expect(stderr).toBe('');
+      }
+    }
+  });
+
+  it('otherwise the preload runs the package’s CommonJS main entry, shared with require()', async () => {
+    const { stdout } = await run(process.execPath, ['--require', './dist/register.cjs', '-e', loadedMain], {
+      cwd: root,
+      env: cleanEnv(),
+      timeout: 20_000,
+    });
+    expect(stdout.trim()).toBe('1 false');
+  });
+});
+
 describe('two copies of the package (CommonJS build next to the ESM source)', () => {
   it('recognise each other’s CircuitOpenError by brand', () => {
     const require = createRequire(import.meta.url);

@@ -23,6 +23,19 @@ describe('readEnvOptions: good values', () => {
     ['PROVIDER_HEALTH_DEGRADED_FAILURE_RATE', '1', { degradedFailureRate: 1 }],
     ['PROVIDER_HEALTH_DEGRADED_LATENCY', '10s', { degradedLatencyMs: 10_000 }],
     ['PROVIDER_HEALTH_STATS_WINDOW', '1h', { statsWindowMs: 3_600_000 }],
+    [
+      'PROVIDER_HEALTH_DEGRADED_LATENCY_BASELINE',
+      '3x,1s',
+      { degradedLatencyBaseline: { factor: 3, minMs: 1_000 } },
+    ],
+    [
+      'PROVIDER_HEALTH_DEGRADED_LATENCY_BASELINE',
+      '2.5x, 750ms',
+      { degradedLatencyBaseline: { factor: 2.5, minMs: 750 } },
+    ],
+    ['PROVIDER_HEALTH_DEGRADED_LATENCY_BASELINE', 'off', { degradedLatencyBaseline: false }],
+    ['PROVIDER_HEALTH_TREND_DETECTION', 'false', { trendDetection: false }],
+    ['PROVIDER_HEALTH_BASELINE_DIR', '/var/lib/provider-health', { baselineDir: '/var/lib/provider-health' }],
   ])('%s=%s', (key, value, expected) => {
     expect(readEnvOptions({ [key]: value })).toEqual(expected);
   });
@@ -50,7 +63,7 @@ describe('readEnvOptions: good values', () => {
   });
 
   it('lists every variable it reads', () => {
-    expect(ENV_VARS).toHaveLength(19);
+    expect(ENV_VARS).toHaveLength(22);
     expect(ENV_VARS).toContain('PROVIDER_HEALTH_STATS_WINDOW');
     expect(ENV_VARS).toContain('PROVIDER_HEALTH_LOG_LEVEL');
   });
@@ -94,6 +107,11 @@ describe('readEnvOptions: bad values name the variable, the value and what is ac
     ['PROVIDER_HEALTH_DEGRADED_LATENCY', '0ms', POSITIVE],
     ['PROVIDER_HEALTH_STATS_WINDOW', '5 min', INTERVAL],
     ['PROVIDER_HEALTH_STATS_WINDOW', '1ms', INTERVAL],
+    ['PROVIDER_HEALTH_DEGRADED_LATENCY_BASELINE', '3x', 'a factor and a floor such as `3x,1s`'],
+    ['PROVIDER_HEALTH_DEGRADED_LATENCY_BASELINE', '1x,1s', 'a factor and a floor such as `3x,1s`'],
+    ['PROVIDER_HEALTH_DEGRADED_LATENCY_BASELINE', '3,1s', 'a factor and a floor such as `3x,1s`'],
+    ['PROVIDER_HEALTH_DEGRADED_LATENCY_BASELINE', '3x,soon', 'a factor and a floor such as `3x,1s`'],
+    ['PROVIDER_HEALTH_TREND_DETECTION', 'sometimes', 'true or false'],
     ['PROVIDER_HEALTH_PROVIDERS', 'openai', 'comma-separated name=host entries'],
     ['PROVIDER_HEALTH_PROVIDERS', 'https://api.openai.com', 'comma-separated name=host entries'],
   ])('%s=%s', (key, value, accepted) => {

@@ -63,6 +63,7 @@ describe('provider merging', () => {
       healthCheckUrl: false,
       rules: {},
       abortTimeout: { factor: 4, minMs: 1_000 },
+      slowCall: false,
       endpoints: {},
       usage: undefined,
       prices: [],
@@ -183,5 +184,65 @@ describe('providers.<name>.outcomes', () => {
     [{ bodies: [] }, /unknown option providers\.openai\.outcomes\.bodies/],
   ])('names the bad key and what is accepted: %j', (outcomes, message) => {
     expect(() => resolveOptions({ providers: { openai: { outcomes } } } as never, {})).toThrow(message);
+  });
+});
+
+describe('providers.<name>.slowCallDuration (the slow-call rule)', () => {
+  const slowCallOf = (openai: Record<string, unknown>) =>
+    resolveProviderOptions(resolveOptions({ providers: { openai } } as never, {}), 'openai').slowCall;
+
+  it('is off unless set; a duration turns it on with a rate of 0.5 over the last 20 calls', () => {
+    expect(slowCallOf({})).toBe(false);
+    expect(slowCallOf({ slowCallDuration: '10s' })).toEqual({ duration: 10_000, rate: 0.5, minCalls: 20 });
+    expect(slowCallOf({ slowCallDuration: 2500, slowCallRate: 0.8, slowCallMinCalls: 50 })).toEqual({
+      duration: 2_500,
+      rate: 0.8,
+      minCalls: 50,
+    });
+  });
+
+  it('can be relative to the baseline: { factor, min }', () => {
+    expect(slowCallOf({ slowCallDuration: { factor: 3, min: '2s' } })).toEqual({
+      duration: { factor: 3, minMs: 2_000 },
+      rate: 0.5,
+      minCalls: 20,
+    });
+  });
+
+  it('reaches the breaker of the provider', async () => {
+    const { ProviderRegistry } = await import('../../src/providers/registry.js');
+    const registry = new ProviderRegistry(
+      resolveOptions({ providers: { openai: { slowCallDuration: '4s', slowCallMinCalls: 7 } } }, {}),
+    );
+    const breaker = registry.getOrCreateProvider('openai').breaker;
+    expect([breaker.slowCallDuration, breaker.slowCallRate, breaker.slowCallMinCalls]).toEqual([
+      4_000, 0.5, 7,
+    ]);
+    expect(registry.getOrCreateProvider('anthropic').breaker.slowCallDuration).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it.each([
+    [{ slowCallDuration: 0 }, 'providers.openai.slowCallDuration', 'greater than 0'],
+    [{ slowCallDuration: 'slow' }, 'providers.openai.slowCallDuration', 'a duration such as'],
+    [{ slowCallDuration: { factor: 1 } }, 'providers.openai.slowCallDuration.factor', 'above 1'],
+    [{ slowCallDuration: { factor: 3 } }, 'providers.openai.slowCallDuration', 'factor (above 1'],
+    [
+      { slowCallDuration: { factor: 3, min: '1s', max: 2 } },
+      'providers.openai.slowCallDuration.max',
+      'one of factor, min',
+    ],
+    [{ slowCallDuration: '5s', slowCallRate: 0 }, 'providers.openai.slowCallRate', 'above 0 and at most 1'],
+    [{ slowCallDuration: '5s', slowCallRate: 1.5 }, 'providers.openai.slowCallRate', 'above 0 and at most 1'],
+    [{ slowCallDuration: '5s', slowCallMinCalls: 0 }, 'providers.openai.slowCallMinCalls', 'from 1 to 10000'],
+    [
+      { slowCallDuration: '5s', slowCallMinCalls: 1e9 },
+      'providers.openai.slowCallMinCalls',
+      'from 1 to 10000',
+    ],
+    [{ slowCallRate: 0.5 }, 'providers.openai.slowCallRate', 'together with slowCallDuration'],
+  ])('names the bad key and what is accepted: %j', (openai, key, accepted) => {
+    const error = configErrorFrom(() => slowCallOf(openai));
+    expect(error.key).toBe(key);
+    expect(error.accepted).toContain(accepted);
   });
 });

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { EXPECTED_TRANSITIONS, SCENARIO } from '../../demo/scenario.js';
+import { EXPECTED_TRANSITIONS, OPENAI_FAILS, OPENAI_SLOWS, SCENARIO } from '../../demo/scenario.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -91,6 +91,19 @@ describe('the demo', () => {
       expect(stepAt, provider).toBeGreaterThanOrEqual(0);
       expect(openAt, provider).toBeGreaterThan(stepAt);
     }
+    // OpenAI slows down: degraded by its baseline or its early warning, and chat (which prefers
+    // OpenAI) moves to Anthropic, all before OpenAI fails a single request.
+    const slows = run.stdout.indexOf(`scenario: ${OPENAI_SLOWS}`);
+    const fails = run.stdout.indexOf(`scenario: ${OPENAI_FAILS}`);
+    const degraded = run.stdout
+      .slice(slows)
+      .search(/status openai available -> degraded \(.*(baseline_latency|trend)/);
+    const moved = run.stdout.indexOf('chat now goes to anthropic', slows);
+    expect(slows, run.stdout).toBeGreaterThanOrEqual(0);
+    expect(degraded, run.stdout).toBeGreaterThanOrEqual(0);
+    expect(slows + degraded, run.stdout).toBeLessThan(fails);
+    expect(moved, run.stdout).toBeGreaterThan(slows + degraded);
+    expect(moved, run.stdout).toBeLessThan(fails);
   }, 180_000);
 
   it('stops by itself after --duration, exit 0, having said where to look', async () => {

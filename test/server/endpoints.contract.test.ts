@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { hourNumber } from '../../src/health/hour-of-week.js';
 import type { RunningHealthServer } from '../../src/server/index.js';
 import { type ErrorBody, fail, makeRegistry, raw, startServer, succeed } from './helpers.js';
 
@@ -78,6 +79,32 @@ describe('GET /health/providers', () => {
         p95_response_time: expect.any(Number),
         last_failure_reason: 'HTTP 500',
       },
+    });
+  });
+
+  it('shows the baseline beside the current values, and the early warning (null until one is learned)', async () => {
+    const registry = makeRegistry({ providers: { openai: {}, anthropic: {} } });
+    server = await startServer(registry);
+    const openai = registry.getOrCreateProvider('openai');
+    openai.early.baseline.restore({
+      version: 1,
+      provider: 'openai',
+      savedAt: '',
+      hours: Array.from({ length: 168 }, () => [750, 0.01, 2, hourNumber(Date.now())] as const),
+    });
+    for (let i = 0; i < 3; i++) openai.record(openai.admit(), 'success', 200, 900, 400);
+    const body = (await (await fetch(`${server.url}/health/providers`)).json()) as {
+      providers: Record<string, { metrics: Record<string, unknown> }>;
+    };
+    expect(body.providers.openai?.metrics).toMatchObject({
+      p95_time_to_first_byte: expect.closeTo(0.4, 1),
+      baseline: { p95_time_to_first_byte: 0.75, failure_rate: 0.01, source: 'hour_of_week' },
+      trend: { warning: false, signals: [], failure_level: 0, latency_level: 0 },
+    });
+    expect(body.providers.anthropic?.metrics).toMatchObject({
+      p95_time_to_first_byte: null,
+      baseline: null,
+      trend: { warning: false, signals: [] },
     });
   });
 

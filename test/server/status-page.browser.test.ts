@@ -5,6 +5,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeProvider, startFakeProvider } from '../../fake-provider/index.js';
 import { resolveOptions } from '../../src/config/resolve.js';
+import { hourNumber } from '../../src/health/hour-of-week.js';
 import type { Provider } from '../../src/providers/provider.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
 import { type RunningHealthServer, startHealthServer } from '../../src/server/index.js';
@@ -96,6 +97,14 @@ function history(): void {
   skew = 2 * MIN;
   play(gemini, 'success', 14, 610);
   play(gemini, 'provider_error', 3, 900);
+  // A baseline loaded from a previous run (baselineDir): 620 ms to first byte, 2% failures, every hour.
+  const hour = hourNumber(Date.now());
+  gemini.early.baseline.restore({
+    version: 1,
+    provider: 'gcp.gemini',
+    savedAt: '',
+    hours: Array.from({ length: 168 }, () => [620, 0.02, 2, hour] as const),
+  });
   play(anthropic, 'success', 30, 540);
   skew = 0;
 }
@@ -214,6 +223,11 @@ describe('status page in Chromium', () => {
       true,
     );
     expect(await page.textContent('#events')).toContain('half-open → closed');
+    // This hour's normal beside the current value, for a provider with a baseline.
+    const gemini = 'tr[data-provider="gcp.gemini"]';
+    expect(await page.textContent(`${gemini} td:nth-child(4) .normal`)).toBe('normal 2.0%');
+    expect(await page.textContent(`${gemini} td:nth-child(6) .normal`)).toBe('normal 620 ms');
+    expect(await page.$(`tr[data-provider="fal"] td:nth-child(6) .normal`)).toBeNull();
 
     await page.waitForTimeout(300); // let the coalesced snapshot land before the picture
     mkdirSync('test-artifacts', { recursive: true });
@@ -244,6 +258,11 @@ describe('status page in Chromium', () => {
     );
     expect(rows.map((r) => r[0])).toEqual(['anthropic', 'fal', 'gcp.gemini', 'openai']);
     expect(rows.every((r) => typeof r[1] === 'string' && typeof r[2] === 'string')).toBe(true);
+    const gemini = await noJs.$$eval('#providers tr[data-provider="gcp.gemini"] td', (tds) =>
+      tds.map((td) => td.textContent?.trim()),
+    );
+    expect(gemini[3]).toMatch(/^\d+\.\d%normal 2\.0%$/);
+    expect(gemini[5]).toMatch(/normal 620 ms$/);
     await noJs.close();
   });
 });

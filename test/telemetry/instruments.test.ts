@@ -2,13 +2,30 @@ import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
 import { DataPointType, type HistogramMetricData, MeterProvider } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { REJECTED } from '../../src/breaker/circuit-state.js';
+import { resolveOptions } from '../../src/config/resolve.js';
 import { headersFromRecord } from '../../src/outcome/headers.js';
+import { ProviderRegistry } from '../../src/providers/registry.js';
 import { ATTR, DURATION_BUCKETS_SECONDS, METRICS } from '../../src/telemetry/metric-names.js';
 import { createProviderInstruments } from '../../src/telemetry/metrics/instruments.js';
+import { steady } from '../health/traffic.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { CollectingReader, makeRegistry, metricNamed } from './support.js';
 
-function setup() {
-  const registry = makeRegistry();
+function setup(priced = false) {
+  // Prices and a budget, so the cost and budget instruments have series too.
+  const registry = !priced
+    ? makeRegistry()
+    : new ProviderRegistry(
+        resolveOptions(
+          {
+            server: false,
+            providers: {
+              openai: { prices: { '*': { input: 1, output: 2 } }, budget: { amount: 50, per: '1h' } },
+            },
+          },
+          {},
+        ),
+      );
   const reader = new CollectingReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
   const instruments = createProviderInstruments(meterProvider.getMeter('provider-health'), registry);
@@ -24,9 +41,29 @@ function points(all: Awaited<ReturnType<CollectingReader['metrics']>>, name: str
 
 describe('provider instruments', () => {
   it('emit every METRICS name, kind, unit and attribute set from real admit()/record() calls', async () => {
-    const { registry, reader } = setup();
+    const { registry, reader } = setup(true);
     const openai = registry.getOrCreateProvider('openai');
     openai.record(openai.admit(), 'success', 200, 120, 30);
+    openai.recordRequest({
+      admission: openai.admit(),
+      // Spend on a failed call is counted under its outcome.
+      outcome: 'client_error',
+      statusCode: 400,
+      durationMs: -1,
+      ttfbMs: -1,
+      endedAt: openai.clock.now(),
+      reason: undefined,
+      retryAfterMs: undefined,
+      usage: {
+        operation: 'chat',
+        model: 'gpt-4o-mini',
+        modelFromResponse: true,
+        inputTokens: 1_000_000,
+        outputTokens: 500_000,
+        slot: undefined,
+        cost: 0,
+      },
+    });
     for (let i = 0; i < 5; i++) openai.record(openai.admit(), 'provider_error', 500, 40, 10);
     const admission = openai.admit();
     expect(admission).toBe(REJECTED);
@@ -52,11 +89,15 @@ describe('provider instruments', () => {
           attributes: { [ATTR.provider]: 'openai', [ATTR.outcome]: 'provider_error', [ATTR.statusCode]: 500 },
           value: 5,
         },
+        {
+          attributes: { [ATTR.provider]: 'openai', [ATTR.outcome]: 'client_error', [ATTR.statusCode]: 400 },
+          value: 1,
+        },
         // Both rejections in one series with no status code: the 503 is ours, not the provider's.
         { attributes: { [ATTR.provider]: 'openai', [ATTR.outcome]: 'rejected' }, value: 2 },
       ]),
     );
-    expect(requests.dataPoints).toHaveLength(3);
+    expect(requests.dataPoints).toHaveLength(4);
 
     const duration = metricNamed(all, METRICS.requestDuration.otelName) as HistogramMetricData;
     expect(duration.descriptor.unit).toBe('s');
@@ -89,16 +130,25 @@ describe('provider instruments', () => {
       isMonotonic: true,
     });
     // Every possible transition is reported from the start, at 0, so increase() sees the first trip.
-    const transition = (from: string, to: string, value: number) => ({
-      attributes: { [ATTR.provider]: 'openai', [ATTR.circuitFrom]: from, [ATTR.circuitTo]: to },
+    const transition = (from: string, to: string, reason: string, value: number) => ({
+      attributes: {
+        [ATTR.provider]: 'openai',
+        [ATTR.circuitFrom]: from,
+        [ATTR.circuitTo]: to,
+        [ATTR.circuitReason]: reason,
+      },
       value,
     });
     expect(points(all, METRICS.circuitTransitions.otelName)).toEqual([
-      transition('closed', 'open', 1),
-      transition('open', 'half_open', 0),
-      transition('half_open', 'closed', 0),
-      transition('half_open', 'open', 0),
-      transition('open', 'closed', 0),
+      transition('closed', 'open', 'failure_threshold', 1),
+      transition('closed', 'open', 'slow_call_rate', 0),
+      transition('open', 'half_open', 'recovery_timeout', 0),
+      transition('open', 'half_open', 'health_check', 0),
+      transition('half_open', 'closed', 'success_threshold', 0),
+      transition('half_open', 'open', 'half_open_failure', 0),
+      transition('half_open', 'open', 'half_open_slow_call', 0),
+      transition('half_open', 'open', 'trial_timeout', 0),
+      transition('open', 'closed', 'manual_reset', 0),
     ]);
     expect(points(all, METRICS.health.otelName)).toEqual([
       { attributes: { [ATTR.provider]: 'openai', [ATTR.healthStatus]: 'available' }, value: 0 },
@@ -115,6 +165,22 @@ describe('provider instruments', () => {
       { attributes: { [ATTR.provider]: 'openai', [ATTR.ratelimitKind]: 'requests' }, value: 60 },
     ]);
 
+    const model = { [ATTR.provider]: 'openai', [ATTR.responseModel]: 'gpt-4o-mini' };
+    expect(points(all, METRICS.cost.otelName)).toEqual([
+      { attributes: { ...model, [ATTR.outcome]: 'client_error' }, value: 2 },
+    ]);
+    expect(points(all, METRICS.budgetSpent.otelName)).toEqual([
+      { attributes: { [ATTR.provider]: 'openai' }, value: 2 },
+    ]);
+    expect(points(all, METRICS.budgetLimit.otelName)).toEqual([
+      { attributes: { [ATTR.provider]: 'openai' }, value: 50 },
+    ]);
+    const tokens = metricNamed(all, METRICS.tokenUsage.otelName) as HistogramMetricData;
+    expect(tokens.dataPoints.map((point) => [point.attributes[ATTR.tokenType], point.value.sum])).toEqual([
+      ['input', 1_000_000],
+      ['output', 500_000],
+    ]);
+
     // Every instrument in the map is emitted, with exactly the map's unit and attribute keys.
     for (const def of Object.values(METRICS)) {
       const metric = metricNamed(all, def.otelName);
@@ -122,6 +188,28 @@ describe('provider instruments', () => {
       for (const point of metric.dataPoints)
         for (const key of Object.keys(point.attributes)) expect(def.attributes, def.otelName).toContain(key);
     }
+  });
+
+  it('reports the early warning per signal: 1 on the signal trending up, 0 on the other', async () => {
+    const clock = new ManualClock();
+    const registry = new ProviderRegistry(resolveOptions({}, {}), clock);
+    const reader = new CollectingReader();
+    createProviderInstruments(new MeterProvider({ readers: [reader] }).getMeter('provider-health'), registry);
+    const openai = registry.getOrCreateProvider('openai');
+    steady(openai, clock, { seconds: 3_600 });
+    const warning = (signal: string, value: number) => ({
+      attributes: { [ATTR.provider]: 'openai', [ATTR.trendSignal]: signal },
+      value,
+    });
+    expect(points(await reader.metrics(), METRICS.degrading.otelName)).toEqual([
+      warning('failure_rate', 0),
+      warning('latency', 0),
+    ]);
+    steady(openai, clock, { seconds: 3 * 60, ttfbMs: 1_000 });
+    expect(points(await reader.metrics(), METRICS.degrading.otelName)).toEqual([
+      warning('failure_rate', 0),
+      warning('latency', 1),
+    ]);
   });
 
   it('reports only active providers, and a closed healthy one as up', async () => {

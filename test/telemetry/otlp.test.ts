@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { installInterception, uninstallInterception } from '../../src/intercept/index.js';
 import { configureRegistry } from '../../src/providers/global-registry.js';
 import { ATTR, METRICS } from '../../src/telemetry/metric-names.js';
@@ -63,22 +63,24 @@ const registry = configureRegistry({ server: false });
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   installInterception();
-  handle = startTelemetry(registry, {
-    OTEL_METRICS_EXPORTER: 'otlp',
-    OTEL_TRACES_EXPORTER: 'otlp',
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-    OTEL_METRIC_EXPORT_INTERVAL: '300',
-    OTEL_SERVICE_NAME: 'otlp-test',
-  });
+  // The OTLP exporters read their endpoint from the process environment, as under the SDK; the
+  // protocol is the default, http/protobuf, decoded by the receiver.
+  vi.stubEnv('OTEL_METRICS_EXPORTER', 'otlp');
+  vi.stubEnv('OTEL_TRACES_EXPORTER', 'otlp');
+  vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', receiver.url);
+  vi.stubEnv('OTEL_METRIC_EXPORT_INTERVAL', '300');
+  vi.stubEnv('OTEL_SERVICE_NAME', 'otlp-test');
+  handle = startTelemetry(registry, process.env);
   await handle.ready;
 });
 afterAll(async () => {
+  vi.unstubAllEnvs();
   uninstallInterception();
   await handle.shutdown(2_000);
   await receiver.close();
 });
 
-describe('OTLP/HTTP export from the private pipeline', () => {
+describe('OTLP export (http/protobuf, the default) from the private pipeline', () => {
   it('exports every contract metric name', async () => {
     expect(handle.metricsMode).toBe('private');
     expect(handle.prometheusHandler).toBeUndefined();

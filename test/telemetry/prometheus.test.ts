@@ -84,6 +84,31 @@ describe('Prometheus exposition', () => {
     promtoolCheck(text);
   });
 
+  it('builds its pipeline at the first scrape when that comes first, with the requests that finished before in the histograms', async () => {
+    const registry = makeRegistry();
+    const handle = startTelemetry(registry, {
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+      OTEL_EXPORTER_PROMETHEUS_PORT: 'off',
+    });
+    cleanups.push(() => handle.shutdown(2_000));
+    const openai = registry.getOrCreateProvider('openai');
+    for (let i = 0; i < 3; i++) openai.record(openai.admit(), 'success', 200, 40, 10);
+    // The metrics SDK is loaded a second after start; a scrape before that builds it at once.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(handle.metricsMode).toBe('pending');
+    const handler = handle.prometheusHandler;
+    expect(handle.metricsMode).toBe('private');
+    expect(handler).toBeDefined();
+    const server = createHttpServer((request, response) => handler?.(request, response));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const text = await scrape((server.address() as { port: number }).port);
+    expect(text).toMatch(
+      /^ai_provider_request_duration_count\{[^}]*gen_ai_provider_name="openai"[^}]*\} 3$/m,
+    );
+    expect(text).toMatch(/^ai_provider_time_to_first_byte_count\{[^}]*\} 3$/m);
+  });
+
   it('keeps going when the Prometheus port is taken, and serves /metrics through the handle', async () => {
     const blocker = createNetServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

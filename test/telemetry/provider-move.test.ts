@@ -39,8 +39,8 @@ describe('private MeterProvider until the service registers one', () => {
     const byOutcome = Object.fromEntries(requests.map((p) => [p.attributes[ATTR.outcome], p.value]));
     expect(byOutcome).toEqual({ success: 3, timeout: 5, rejected: 1 });
     const transitions = metricNamed(all, METRICS.circuitTransitions.otelName).dataPoints;
-    // closed>open happened once; the other possible transitions are reported at 0.
-    expect(transitions.map((p) => p.value)).toEqual([1, 0, 0, 0, 0]);
+    // closed>open (failure_threshold) happened once; the other possible transitions are reported at 0.
+    expect(transitions.map((p) => p.value)).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0]);
     await handle.shutdown(1_000);
   });
 

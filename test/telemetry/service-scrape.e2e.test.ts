@@ -113,7 +113,9 @@ describe('a real scrape of a service using the plugin', () => {
     const text = await scrape(`http://127.0.0.1:${servicePort}/metrics`);
     expectProviderSeries(text);
     // instrumentation-http's own client metric shares the exposition without a collision.
-    expect(text).toMatch(/^http_client_(request_)?duration/m);
+    expect(text).toMatch(
+      /^http_client_request_duration_count\{[^}]*otel_scope_name="@opentelemetry\/instrumentation-http"/m,
+    );
     promtoolCheckMetrics(text);
   }, 60_000);
 });

@@ -11,12 +11,14 @@ import {
   circuitOpenOnMostInstances,
 } from './breaker-alerts.js';
 import { highFailureRate, latencyDegraded, rateLimited } from './traffic-alerts.js';
+import { degradingTrend } from './trend-alerts.js';
 
 export const ALERTS: readonly AlertDefinition[] = [
   circuitOpen,
   circuitOpenOnMostInstances,
   allProvidersUnavailable,
   circuitFlapping,
+  degradingTrend,
   highFailureRate,
   latencyDegraded,
   rateLimited,
@@ -30,6 +32,7 @@ export {
   circuitFlapping,
   circuitOpen,
   circuitOpenOnMostInstances,
+  degradingTrend,
   highFailureRate,
   latencyDegraded,
   metricsAbsent,

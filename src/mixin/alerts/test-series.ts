@@ -7,6 +7,7 @@ import {
   DURATION_BUCKETS_SECONDS,
   type PrometheusNaming,
 } from '../../telemetry/metric-names.js';
+import { SCOPE_NAME, scopeVersion } from '../../telemetry/scope.js';
 import { L, metric } from '../promql.js';
 import type { Labels } from './test-targets.js';
 
@@ -23,10 +24,10 @@ export type Sample = number | undefined | typeof STALE;
 export type PerMinute = (minute: number) => Sample;
 
 /**
- * The instrumentation scope label every series of the plugin carries, scraped or from OTLP; the
- * rules must aggregate it away. (Its meter has no version, so there is no otel_scope_version.)
+ * The instrumentation scope labels every series of the plugin carries, scraped or from OTLP (its
+ * meter is named and versioned, src/telemetry/scope.ts); the rules must aggregate them away.
  */
-const SCOPE = { otel_scope_name: 'provider-health' } as const;
+const SCOPE = { otel_scope_name: SCOPE_NAME, otel_scope_version: scopeVersion() ?? '' } as const;
 
 export type CircuitState = (typeof CIRCUIT_STATE_VALUES)[number];
 
@@ -141,6 +142,15 @@ export function requests(
   return { series, values: expand(cumulative(perMinute, minutes)) };
 }
 
+/** The usual reason of each transition, as the plugin labels its counter. */
+const REASON_OF: Readonly<Record<string, string>> = {
+  'closed>open': 'failure_threshold',
+  'open>half_open': 'recovery_timeout',
+  'half_open>closed': 'success_threshold',
+  'half_open>open': 'half_open_failure',
+  'open>closed': 'manual_reset',
+};
+
 export function transitions(
   naming: PrometheusNaming,
   target: Target,
@@ -150,7 +160,14 @@ export function transitions(
   perMinute: (minute: number) => number,
   minutes: number,
 ): InputSeries {
-  const labels = { ...target, ...SCOPE, [L.provider]: provider, [L.circuitFrom]: from, [L.circuitTo]: to };
+  const labels = {
+    ...target,
+    ...SCOPE,
+    [L.provider]: provider,
+    [L.circuitFrom]: from,
+    [L.circuitTo]: to,
+    [L.circuitReason]: REASON_OF[`${from}>${to}`] ?? 'failure_threshold',
+  };
   return {
     series: labelText(metric('circuitTransitions', naming), labels),
     values: expand(cumulative(perMinute, minutes)),
@@ -177,5 +194,22 @@ export function ttfbHistogram(
       )(cumulative((t) => (le === '+Inf' || secondsAt(t) <= Number(le) ? perMinute : 0), minutes)),
       minutes,
     ),
+  );
+}
+
+/** `ai_provider_degrading` of one breaker and signal: 1 while its early warning is up. */
+export function degrading(
+  naming: PrometheusNaming,
+  target: Target,
+  provider: string,
+  signal: string,
+  fn: PerMinute,
+  minutes: number,
+): InputSeries {
+  return raw(
+    metric('degrading', naming),
+    { ...target, ...SCOPE, [L.provider]: provider, [L.trendSignal]: signal },
+    fn,
+    minutes,
   );
 }

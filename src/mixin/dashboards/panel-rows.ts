@@ -14,6 +14,7 @@ import { openReplicas, trippedReplicas } from './panels-fleet.js';
 import { durationHeatmap, durationQuantiles, ttfbQuantiles } from './panels-latency.js';
 import { signalPanels } from './panels-signals.js';
 import { failureRatio, rateLimitedRate, ratelimitHeadroom, requestRate } from './panels-traffic.js';
+import { earlyWarningTimeline } from './panels-trend.js';
 import type { View } from './view.js';
 
 export interface RowChoices {
@@ -30,6 +31,7 @@ export function addPanelRows(board: dashboard.DashboardBuilder, v: View, choices
   board
     .withRow(new dashboard.RowBuilder(choices.breakerRowTitle))
     .withPanel(circuitStateTimeline(v))
+    .withPanel(earlyWarningTimeline(v))
     .withPanel(healthTable(v, choices.healthLinkUid))
     .withPanel(transitionsPanel(v))
     .withPanel(rejectedRate(v))

@@ -1,10 +1,11 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { CircuitState } from '../../breaker/circuit-state.js';
+import type { CircuitState, TransitionReason } from '../../breaker/circuit-state.js';
 import type { HealthStatus } from '../../health/health-status.js';
 import type { ModelSlot } from '../../health/spend-ledger.js';
+import type { TrendSignal } from '../../health/trend-detector.js';
 import { OUTCOME_INDEX, OUTCOMES, type Outcome } from '../../outcome/outcome.js';
 import type { Provider } from '../../providers/provider.js';
-import { ATTR, CIRCUIT_STATE_VALUES, HEALTH_STATUS_VALUES } from '../metric-names.js';
+import { ATTR, CIRCUIT_STATE_VALUES, HEALTH_STATUS_VALUES, TREND_SIGNAL_VALUES } from '../metric-names.js';
 
 const REJECTED_INDEX = OUTCOME_INDEX.rejected;
 
@@ -18,6 +19,7 @@ export class ProviderAttributes {
   readonly byOutcome: readonly Attributes[];
   readonly circuitState: Readonly<Record<CircuitState, Attributes>>;
   readonly health: Readonly<Record<HealthStatus, Attributes>>;
+  readonly trendSignal: Readonly<Record<TrendSignal, Attributes>>;
   private readonly byStatusKey = new Map<number, Attributes>();
   private readonly transitions = new Map<string, Attributes>();
   private readonly ratelimit = new Map<string, Attributes>();
@@ -33,6 +35,7 @@ export class ProviderAttributes {
     this.byOutcome = OUTCOMES.map((outcome) => Object.freeze({ ...base, [ATTR.outcome]: outcome }));
     this.circuitState = oneHot(base, ATTR.circuitState, CIRCUIT_STATE_VALUES);
     this.health = oneHot(base, ATTR.healthStatus, HEALTH_STATUS_VALUES);
+    this.trendSignal = oneHot(base, ATTR.trendSignal, TREND_SIGNAL_VALUES);
   }
 
   outcome(outcome: Outcome): Attributes {
@@ -57,11 +60,16 @@ export class ProviderAttributes {
     return attributes;
   }
 
-  transition(from: CircuitState, to: CircuitState): Attributes {
-    const key = `${from}>${to}`;
+  transition(from: CircuitState, to: CircuitState, reason: TransitionReason): Attributes {
+    const key = `${from}>${to}>${reason}`;
     let attributes = this.transitions.get(key);
     if (attributes === undefined) {
-      attributes = Object.freeze({ ...this.base, [ATTR.circuitFrom]: from, [ATTR.circuitTo]: to });
+      attributes = Object.freeze({
+        ...this.base,
+        [ATTR.circuitFrom]: from,
+        [ATTR.circuitTo]: to,
+        [ATTR.circuitReason]: reason,
+      });
       this.transitions.set(key, attributes);
     }
     return attributes;

@@ -1,6 +1,10 @@
 import type { Histogram, Meter, ObservableCounter, ObservableGauge } from '@opentelemetry/api';
+import type { Outcome } from '../../outcome/outcome.js';
+import type { Provider } from '../../providers/provider.js';
+import type { RequestUsage } from '../../providers/provider-records.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
 import { DURATION_BUCKETS_SECONDS, METRICS, type MetricKey, TOKEN_BUCKETS } from '../metric-names.js';
+import { SCOPE_NAME } from '../scope.js';
 import { attributesOf } from './attribute-cache.js';
 import {
   guarded,
@@ -8,6 +12,7 @@ import {
   observeBudget,
   observeCircuitState,
   observeCost,
+  observeDegrading,
   observeHealth,
   observeRatelimit,
   observeRequests,
@@ -26,7 +31,7 @@ export interface ProviderInstruments {
 }
 
 /** Instrument scope: shows up as `otel_scope_name` on every Prometheus series. */
-export const METER_NAME = 'provider-health';
+export const METER_NAME = SCOPE_NAME;
 
 /**
  * Creates every instrument METRICS defines (docs/design.md, "Telemetry contract") on `meter`.
@@ -34,7 +39,11 @@ export const METER_NAME = 'provider-health';
  * histograms are fed by the registry's `record` event. A key added to METRICS without a reader here
  * fails to compile, so the map and the emitted metrics cannot drift.
  */
-export function createProviderInstruments(meter: Meter, registry: ProviderRegistry): ProviderInstruments {
+export function createProviderInstruments(
+  meter: Meter,
+  registry: ProviderRegistry,
+  backlog: readonly Backlogged[] = [],
+): ProviderInstruments {
   const transitions = transitionCountsOf(registry);
   const readers: Record<ObservableKey, Observer> = {
     requests: observeRequests(registry),
@@ -42,6 +51,7 @@ export function createProviderInstruments(meter: Meter, registry: ProviderRegist
     circuitTransitions: observeTransitions(registry, transitions),
     health: observeHealth(registry),
     up: observeUp(registry),
+    degrading: observeDegrading(registry),
     ratelimitRemaining: observeRatelimit(registry, 'remaining'),
     ratelimitLimit: observeRatelimit(registry, 'limit'),
     cost: observeCost(registry),
@@ -62,7 +72,7 @@ export function createProviderInstruments(meter: Meter, registry: ProviderRegist
     instrument.addCallback(callback);
     detach.push(() => instrument.removeCallback(callback));
   }
-  detach.push(attachHistograms(meter, registry));
+  detach.push(attachHistograms(meter, registry, backlog));
   return {
     meter,
     dispose: () => {
@@ -82,15 +92,31 @@ function histogram(meter: Meter, key: HistogramKey, buckets = DURATION_BUCKETS_S
   });
 }
 
-/** Feeds this meter's histograms from the registry's `record` event; returns the unsubscribe. */
-function attachHistograms(meter: Meter, registry: ProviderRegistry): () => void {
+/** What the histograms read of a finished request (kept while the MeterProvider is being built). */
+export interface Backlogged {
+  readonly provider: Provider;
+  readonly durationMs: number;
+  readonly ttfbMs: number;
+  readonly outcome: Outcome;
+  readonly usage?: RequestUsage | undefined;
+}
+
+/**
+ * Feeds this meter's histograms from the registry's `record` event, after the requests that
+ * finished before the meter existed; returns the unsubscribe.
+ */
+function attachHistograms(
+  meter: Meter,
+  registry: ProviderRegistry,
+  backlog: readonly Backlogged[],
+): () => void {
   const duration = histogram(meter, 'requestDuration');
   const ttfb = histogram(meter, 'timeToFirstByte');
   // Off when SDK-level instrumentation already records it (`tokenUsageMetric`): usage is still read for cost.
   const tokens = registry.options.tokenUsageMetric
     ? histogram(meter, 'tokenUsage', TOKEN_BUCKETS)
     : undefined;
-  return registry.events.on('record', function recordHistograms(provider, request) {
+  const record = (provider: Provider, request: Omit<Backlogged, 'provider'>): void => {
     const attributes = attributesOf(provider);
     // A rejected request never reached the provider: its "duration" would only dilute the latency.
     if (request.durationMs >= 0 && request.outcome !== 'rejected')
@@ -101,5 +127,9 @@ function attachHistograms(meter: Meter, registry: ProviderRegistry): () => void 
       tokens.record(usage.inputTokens, attributes.tokens(usage.slot, usage.operation, 'input'));
       tokens.record(usage.outputTokens, attributes.tokens(usage.slot, usage.operation, 'output'));
     }
+  };
+  for (const request of backlog) record(request.provider, request);
+  return registry.events.on('record', function recordHistograms(provider, request) {
+    record(provider, request);
   });
 }

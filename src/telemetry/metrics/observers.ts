@@ -2,7 +2,12 @@ import type { Attributes, ObservableResult } from '@opentelemetry/api';
 import { logOnce } from '../../common/log.js';
 import type { Provider } from '../../providers/provider.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
-import { CIRCUIT_STATE_VALUES, HEALTH_STATUS_VALUES, RATELIMIT_KIND_VALUES } from '../metric-names.js';
+import {
+  CIRCUIT_STATE_VALUES,
+  HEALTH_STATUS_VALUES,
+  RATELIMIT_KIND_VALUES,
+  TREND_SIGNAL_VALUES,
+} from '../metric-names.js';
 import { attributesOf } from './attribute-cache.js';
 import type { TransitionCounts } from './transition-counts.js';
 
@@ -88,12 +93,24 @@ export function observeUp(registry: ProviderRegistry): Observer {
   };
 }
 
+/** The early warning, per signal: read after a health refresh, which samples the stats if due. */
+export function observeDegrading(registry: ProviderRegistry): Observer {
+  return (result) => {
+    eachActive(registry, (provider) => {
+      provider.getHealthReport();
+      const signals = provider.early.trend.signals();
+      const sets = attributesOf(provider).trendSignal;
+      for (const value of TREND_SIGNAL_VALUES) result.observe(signals.includes(value) ? 1 : 0, sets[value]);
+    });
+  };
+}
+
 export function observeTransitions(registry: ProviderRegistry, counts: TransitionCounts): Observer {
   return (result) => {
     eachActive(registry, (provider) => {
       const attributes = attributesOf(provider);
       for (const entry of counts.forProvider(provider.name))
-        result.observe(entry.count, attributes.transition(entry.from, entry.to));
+        result.observe(entry.count, attributes.transition(entry.from, entry.to, entry.reason));
     });
   };
 }

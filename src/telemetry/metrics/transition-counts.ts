@@ -1,9 +1,10 @@
-import type { CircuitState, TransitionEvent } from '../../breaker/circuit-state.js';
+import type { CircuitState, TransitionEvent, TransitionReason } from '../../breaker/circuit-state.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
 
 export interface TransitionCount {
   readonly from: CircuitState;
   readonly to: CircuitState;
+  readonly reason: TransitionReason;
   count: number;
 }
 
@@ -17,9 +18,10 @@ export class TransitionCounts {
 
   record(event: TransitionEvent): void {
     const counts = this.countsOf(event.provider);
-    const key = `${event.from}>${event.to}`;
+    const key = `${event.from}>${event.to}>${event.reason}`;
     const entry = counts.get(key);
-    if (entry === undefined) counts.set(key, { from: event.from, to: event.to, count: 1 });
+    if (entry === undefined)
+      counts.set(key, { from: event.from, to: event.to, reason: event.reason, count: 1 });
     else entry.count++;
   }
 
@@ -35,20 +37,33 @@ export class TransitionCounts {
   private countsOf(provider: string): Map<string, TransitionCount> {
     let counts = this.byProvider.get(provider);
     if (counts === undefined) {
-      counts = new Map(POSSIBLE_TRANSITIONS.map(([from, to]) => [`${from}>${to}`, { from, to, count: 0 }]));
+      counts = new Map(
+        POSSIBLE_TRANSITIONS.map(([from, to, reason]) => [
+          `${from}>${to}>${reason}`,
+          { from, to, reason, count: 0 },
+        ]),
+      );
       this.byProvider.set(provider, counts);
     }
     return counts;
   }
 }
 
-/** Trips, trials, closing, reopening, and an operator's reset of an open circuit. */
-const POSSIBLE_TRANSITIONS: ReadonlyArray<readonly [CircuitState, CircuitState]> = [
-  ['closed', 'open'],
-  ['open', 'half_open'],
-  ['half_open', 'closed'],
-  ['half_open', 'open'],
-  ['open', 'closed'],
+/**
+ * Trips (by failures or by slow calls), trials, closing, reopening, and an operator's reset of an
+ * open circuit, each with the reason it happens for. Operators' force-open and a reset of a
+ * half-open circuit appear when they happen.
+ */
+const POSSIBLE_TRANSITIONS: ReadonlyArray<readonly [CircuitState, CircuitState, TransitionReason]> = [
+  ['closed', 'open', 'failure_threshold'],
+  ['closed', 'open', 'slow_call_rate'],
+  ['open', 'half_open', 'recovery_timeout'],
+  ['open', 'half_open', 'health_check'],
+  ['half_open', 'closed', 'success_threshold'],
+  ['half_open', 'open', 'half_open_failure'],
+  ['half_open', 'open', 'half_open_slow_call'],
+  ['half_open', 'open', 'trial_timeout'],
+  ['open', 'closed', 'manual_reset'],
 ];
 
 const perRegistry = new WeakMap<ProviderRegistry, TransitionCounts>();

@@ -1,8 +1,8 @@
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { logOnce } from '../../common/log.js';
 import type { Provider } from '../../providers/provider.js';
 import type { RecordedRequest } from '../../providers/provider-events.js';
 import { ATTR } from '../metric-names.js';
+import { otelApi } from '../otel-packages.js';
 import { pluginTracer } from './plugin-tracer.js';
 import { redactUrl } from './rejected-span.js';
 
@@ -20,9 +20,12 @@ export function recordHttp2Span(provider: Provider, request: RecordedRequest): v
   const record = request as Http2Record;
   if (record.transport !== 'http2' || record.target === undefined) return;
   try {
+    const tracer = pluginTracer();
+    if (tracer === undefined) return;
+    const { SpanKind, SpanStatusCode } = otelApi();
     const { method, url } = record.target;
     const started = record.endedAt - Math.max(0, record.durationMs);
-    const span = pluginTracer().startSpan(method, {
+    const span = tracer.startSpan(method, {
       kind: SpanKind.CLIENT,
       startTime: started,
       attributes: {

@@ -1,7 +1,10 @@
-import { type Tracer, type TracerProvider, trace } from '@opentelemetry/api';
+import type { Tracer, TracerProvider } from '@opentelemetry/api';
+import { otelGlobalRegistered } from '../../common/otel-global.js';
+import { otelApi } from '../otel-packages.js';
+import { SCOPE_NAME, scopeVersion } from '../scope.js';
 
 /** Tracer scope of the spans the plugin makes itself (rejected requests, lone transition spans). */
-export const TRACER_NAME = 'provider-health';
+export const TRACER_NAME = SCOPE_NAME;
 
 let source: TracerProvider | undefined;
 
@@ -14,7 +17,13 @@ export function setPluginTracerProvider(provider: TracerProvider | undefined): v
   source = provider;
 }
 
-/** Looked up per use (rare: rejections and transitions) so a switch of provider takes effect at once. */
-export function pluginTracer(): Tracer {
-  return (source ?? trace.getTracerProvider()).getTracer(TRACER_NAME);
+/**
+ * Looked up per use (rare: rejections and transitions) so a switch of provider takes effect at
+ * once. Undefined when no span can be recorded anywhere (no private provider, nothing registered
+ * globally): the caller then makes none and the API is never loaded for it.
+ */
+export function pluginTracer(): Tracer | undefined {
+  const provider =
+    source ?? (otelGlobalRegistered('trace') ? otelApi().trace.getTracerProvider() : undefined);
+  return provider?.getTracer(TRACER_NAME, scopeVersion());
 }

@@ -1,7 +1,7 @@
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { logOnce } from '../../common/log.js';
 import type { Provider } from '../../providers/provider.js';
 import { ATTR } from '../metric-names.js';
+import { otelApi } from '../otel-packages.js';
 import { pluginTracer } from './plugin-tracer.js';
 
 /** The URL without query, fragment or credentials: a query string may carry an API key (Gemini's `?key=`). */
@@ -30,7 +30,10 @@ export function recordRejectedSpan(
   budget = false,
 ): void {
   try {
-    const span = pluginTracer().startSpan(method, {
+    const tracer = pluginTracer();
+    if (tracer === undefined) return;
+    const { SpanKind, SpanStatusCode } = otelApi();
+    const span = tracer.startSpan(method, {
       kind: SpanKind.CLIENT,
       attributes: {
         [ATTR.provider]: provider.name,

@@ -41,8 +41,9 @@ export function useScenario<K extends string>(
   beforeAll(async () => {
     assertBuilt();
     holder.fakes = await startFakeSet(specs);
+    const { fakes: _fakes, ...childOptions } = options;
     holder.child = await ChildSession.start({
-      preload: options.preload,
+      ...childOptions,
       env: fakeSetEnv(holder.fakes, specs, options.env),
     });
   });

@@ -62,6 +62,7 @@ describe('alerts/', () => {
       'AiProviderCircuitOpenOnMostInstances',
       'AiProviderAllProvidersUnavailable',
       'AiProviderCircuitFlapping',
+      'AiProviderDegradingTrend',
       'AiProviderHighFailureRate',
       'AiProviderLatencyDegraded',
       'AiProviderRateLimited',
