@@ -41,3 +41,13 @@ describe('cost settings', () => {
     expect(() => resolveOptions({ currency: 'euro' }, {})).toThrow(/currency="euro".*three-letter/);
   });
 });
+
+describe('examples/prices.yaml', () => {
+  it('is a valid configuration file with a date for its prices', async () => {
+    const { readFileSync } = await import('node:fs');
+    const path = new URL('../../examples/prices.yaml', import.meta.url).pathname;
+    expect(readFileSync(path, 'utf8')).toMatch(/on \d{4}-\d{2}-\d{2}/);
+    const resolved = resolveOptions({ configFile: path }, {});
+    expect(Object.keys(resolved.providers)).toEqual(expect.arrayContaining(['openai', 'anthropic']));
+  });
+});
