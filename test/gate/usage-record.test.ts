@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import { GoogleGenAI } from '@google/genai';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import OpenAI from 'openai';
@@ -185,6 +186,24 @@ describe('token usage through real requests', () => {
       outputTokens: 4,
     });
     client.destroy();
+  });
+
+  it('Gemini streamed through @google/genai (alt=sse, CRLF events): the last usageMetadata counts', async () => {
+    configure();
+    const genai = new GoogleGenAI({ apiKey: 'test', httpOptions: { baseUrl: google.url } });
+    let streamed = '';
+    for await (const chunk of await genai.models.generateContentStream({
+      model: 'gemini-2.5-flash',
+      contents: 'hi',
+    }))
+      streamed += chunk.text ?? '';
+    expect(streamed).toBe(TEXT);
+    expect(await lastUsage(1)).toMatchObject({
+      operation: 'generate_content',
+      model: 'gemini-2.5-flash',
+      inputTokens: 10,
+      outputTokens: 4,
+    });
   });
 
   it('reads no body for a path without a usage rule, nor for a provider without one', async () => {
