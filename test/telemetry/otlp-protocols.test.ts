@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeProvider, startFakeProvider } from '../../fake-provider/index.js';
 import { ATTR, METRICS, type MetricDefinition } from '../../src/telemetry/metric-names.js';
 import { assertBuilt } from '../intercept/support/child-session.js';
+import { childOutput, isListening } from '../support/child-output.js';
 import { attr, OtlpReceiver, type Protocol } from '../support/otlp-receiver.js';
 import { freePort } from './support.js';
 
@@ -72,29 +72,11 @@ async function runApp(env: Record<string, string>): Promise<Run> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const { code, stdout, stderr } = await childOutput(child);
   const line = /^\{"state".*$/m.exec(stdout)?.[0];
   if (line === undefined) throw new Error(`the app printed no report (exit ${code}): ${stderr}`);
   return { code, stdout, stderr, report: JSON.parse(line) as AppReport, prometheusPort };
 }
-
-const isListening = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 
 /** What every run must show: the breaker did its work, whatever the telemetry settings. */
 function expectBreakerWorked(run: Run): void {

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeProvider, startFakeProvider } from '../../fake-provider/index.js';
 import { ATTR, METRICS, type MetricDefinition } from '../../src/telemetry/metric-names.js';
+import { type ChildOutput, childOutput, isListening } from '../support/child-output.js';
 import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
 import { freePort } from './support.js';
 
@@ -39,40 +39,20 @@ afterAll(async () => {
 function runService(
   env: Record<string, string>,
   ownSdk: boolean | 'auto-instrumentations' = true,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+): Promise<ChildOutput> {
   const sdk =
     ownSdk === 'auto-instrumentations'
       ? ['--require', '@opentelemetry/auto-instrumentations-node/register']
       : ownSdk
         ? ['--require', `${FIXTURES}service-tracing.cjs`]
         : [];
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--require', 'provider-health/register', ...sdk, `${FIXTURES}service-app.mjs`],
-      { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  const child = spawn(
+    process.execPath,
+    ['--require', 'provider-health/register', ...sdk, `${FIXTURES}service-app.mjs`],
+    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return childOutput(child);
 }
-
-const isListening = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 
 function metricNamesPerExport(): string[][] {
   return exported()
