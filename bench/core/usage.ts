@@ -1,9 +1,9 @@
 /**
- * Per-record cost of token usage reading and of endpoint lookup (docs/design.md, "Token usage
- * and cost", "Endpoints"), side by side with controls in one process: the whole gate path
+ * Per-record cost of token usage reading and of endpoint lookup, side by side with controls in one process: the whole gate path
  * (admit, response start, every body chunk, finish and record) for a request with a usage rule
  * against the same request to a path without one (whose body is never read), for one JSON body
  * and for a 50-event stream; and the lookup + admit of a region endpoint against a plain provider.
+ * See docs/design.md, "Token usage and cost", and "Endpoints".
  * Run: node --expose-gc --import tsx bench/core/usage.ts
  */
 import { resolveOptions } from '../../src/config/resolve.js';

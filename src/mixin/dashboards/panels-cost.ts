@@ -33,16 +33,16 @@ export function spendRate(v: View) {
 export function failedSpendRate(v: View) {
   const name = metric('cost', v.naming);
   return new timeseries.PanelBuilder()
-    .title('Spend on failed calls per hour')
+    .title('Spend by outcome per hour')
     .description(
-      'Tokens billed for requests that ended in an error (a stream cut off, a status rule that made an answer a failure), by outcome, at the configured prices.',
+      'Spend per hour by the outcome of the request that spent it: every series but success is money spent on calls that failed (tokens billed for a stream cut off, an answer a status rule made a failure).',
     )
     .datasource(DATASOURCE)
     .unit('short')
     .withTarget(
       query(
         'A',
-        `sum ${by([...v.split, L.outcome])} (rate(${sel(name, v.scope, [[L.outcome, '!=', 'success']])}[$__rate_interval])) * 3600`,
+        `sum ${by([...v.split, L.outcome])} (rate(${sel(name, v.scope)}[$__rate_interval])) * 3600`,
         { legend: `${v.legend} ${tpl(L.outcome)}` },
       ),
     )
