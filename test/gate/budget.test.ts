@@ -190,3 +190,53 @@ describe('a budget window, on a manual clock through the gate', () => {
     expect(admitRequest(registry, openai, 'POST', 'x', '/')).toBeInstanceOf(RequestObservation);
   });
 });
+
+describe('a budget and endpoints', () => {
+  it('is the provider’s: spend in one region degrades the provider and every region, and rejects in all', () => {
+    const registry = new ProviderRegistry(
+      resolveOptions(
+        {
+          server: false,
+          providers: {
+            bedrock: {
+              prices: { '*': { input: 100_000, output: 0 } },
+              budget: { amount: 1, per: '1h' },
+              budgetAction: 'reject',
+            },
+          },
+        },
+        {},
+      ),
+      new ManualClock(),
+    );
+    const east = registry.providerForOrigin('https://bedrock-runtime.us-east-1.amazonaws.com') as Provider;
+    const west = registry.providerForOrigin('https://bedrock-runtime.eu-west-1.amazonaws.com') as Provider;
+    const bedrock = registry.getOrCreateProvider('aws.bedrock');
+    expect(admitRequest(registry, west, 'POST', 'x', '/')).toBeInstanceOf(RequestObservation);
+    east.recordRequest({
+      admission: -1,
+      outcome: 'success',
+      statusCode: 200,
+      durationMs: 1,
+      ttfbMs: 1,
+      endedAt: east.clock.now(),
+      reason: undefined,
+      retryAfterMs: undefined,
+      usage: {
+        operation: 'chat',
+        model: 'anthropic.claude-3-haiku',
+        modelFromResponse: false,
+        inputTokens: 10,
+        outputTokens: 0,
+        slot: undefined,
+        cost: 0,
+      },
+    });
+    expect(bedrock.getHealthReport().reasons).toContain('budget');
+    expect(west.getHealthReport()).toEqual({ status: 'degraded', reasons: ['budget'] });
+    expect(admitRequest(registry, west, 'POST', 'x', '/')).toEqual(
+      expect.objectContaining({ reason: 'budget_exhausted', provider: 'aws.bedrock' }),
+    );
+    expect(west.getHealthMetrics().outcomes.budget_exceeded).toBe(1);
+  });
+});
