@@ -69,8 +69,9 @@ function observe(
         options.signal,
       );
       if (!(observation instanceof RequestObservation)) {
-        linkRequest(req, 'rejected');
-        announceLink('rejected');
+        const local = observation.reason === 'budget_exhausted' ? 'budget_exceeded' : 'rejected';
+        linkRequest(req, local);
+        announceLink(local);
         rejectLater(req, localAnswerError(observation));
         return;
       }

@@ -112,7 +112,7 @@ function observe(
       if (!(admitted instanceof RequestObservation)) {
         const kind = grpc ? 'grpc' : answerWithError(registry.rejectWith, headers, grpc) ? 'error' : 'reply';
         const local = answerLocally(provider, admitted, headers ?? {}, options, kind);
-        linkRequest(local, 'rejected');
+        linkRequest(local, admitted.reason === 'budget_exhausted' ? 'budget_exceeded' : 'rejected');
         return local;
       }
       observation = admitted;
