@@ -10,6 +10,7 @@ import { CircuitBreaker } from '../../src/breaker/circuit-breaker.js';
 import type { Admission } from '../../src/breaker/circuit-state.js';
 import { resolveOptions } from '../../src/config/resolve.js';
 import { admitRequest } from '../../src/gate/admission-gate.js';
+import { RequestObservation } from '../../src/gate/request-observation.js';
 import type { Outcome } from '../../src/outcome/outcome.js';
 import type { RecordedRequest } from '../../src/providers/provider-events.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
@@ -145,9 +146,10 @@ const results = await compare(
         let sum = 0;
         for (let i = 0; i < n; i++) {
           const observation = admitRequest(registry, provider, 'POST', 'https://api.openai.com', '/v1');
-          observation?.onResponseStart(200, noHeaders);
-          observation?.finish();
-          sum += observation?.statusCode ?? 0;
+          if (!(observation instanceof RequestObservation)) continue;
+          observation.onResponseStart(200, noHeaders);
+          observation.finish();
+          sum += observation.statusCode;
         }
         return sum;
       },

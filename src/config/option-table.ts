@@ -2,6 +2,7 @@ import { DEFAULT_BREAKER_OPTIONS } from '../breaker/breaker-options.js';
 import { LOG_LEVELS, type LogLevel } from '../common/log.js';
 import { splitEndpointName } from '../common/provider-name.js';
 import { ConfigError } from './config-error.js';
+import { parseCurrency } from './cost-options.js';
 import { parseDuration, parseInterval, parsePositiveDuration, parseTimeout } from './duration.js';
 import { parseHostPattern, parseProviderName } from './host-pattern.js';
 import type { Mode, ProviderOptions, RejectWith, ResolvedOptions } from './options.js';
@@ -254,6 +255,22 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     meaning: 'JSON or YAML file with any of these options, including per-provider settings',
   },
   {
+    option: 'currency',
+    env: 'PROVIDER_HEALTH_CURRENCY',
+    target: 'currency',
+    parse: parseCurrency,
+    meaning:
+      'currency of `providers.<name>.prices` and `budget`, and the unit of `ai_provider.cost` (ISO 4217)',
+  },
+  {
+    option: 'tokenUsageMetric',
+    env: 'PROVIDER_HEALTH_TOKEN_USAGE_METRIC',
+    target: 'tokenUsageMetric',
+    parse: parseBoolean,
+    meaning:
+      'export `gen_ai.client.token.usage` from the usage responses report; `false` when SDK-level instrumentation already does (usage is still read for cost)',
+  },
+  {
     option: 'logLevel',
     env: 'PROVIDER_HEALTH_LOG_LEVEL',
     target: 'logLevel',
@@ -282,6 +299,8 @@ export const DEFAULT_OPTIONS: Readonly<GlobalOptions> = Object.freeze({
   trendDetection: true,
   baselineDir: undefined,
   logLevel: 'info',
+  currency: 'USD',
+  tokenUsageMetric: true,
 } satisfies GlobalOptions);
 
 export const GLOBAL_KEYS = Object.keys(DEFAULT_OPTIONS) as GlobalKey[];
