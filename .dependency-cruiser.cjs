@@ -5,7 +5,7 @@
  */
 const LAYERS = [
   ['common'],
-  ['outcome'],
+  ['outcome', 'usage'],
   ['breaker'],
   ['health'],
   ['config'],

@@ -3,7 +3,7 @@ import { bedrockConverse, bedrockInvoke } from './bedrock.js';
 import { cohereChat } from './cohere.js';
 import { errorReply } from './errors.js';
 import type { FalQueue } from './fal.js';
-import { geminiGenerateContent } from './google.js';
+import { geminiGenerateContent, geminiStreamGenerateContent } from './google.js';
 import { chatCompletion, openaiModels } from './openai.js';
 import { responsesAnswer } from './openai-responses.js';
 import { replicateCreate, replicateGet } from './replicate.js';
@@ -28,6 +28,8 @@ export function answerFor(route: ResolvedRoute, input: AnswerInput, fal: FalQueu
       return cohereChat(input);
     case 'google.generateContent':
       return geminiGenerateContent(input, route.model ?? 'gemini');
+    case 'google.streamGenerateContent':
+      return geminiStreamGenerateContent(input, route.model ?? 'gemini');
     case 'replicate.create':
       return replicateCreate(input);
     case 'replicate.get':

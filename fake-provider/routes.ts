@@ -97,9 +97,14 @@ function googleRoute(method: string, pathname: string, path: string, transport: 
     const route = pathname === VERTEX_GENERATE_CONTENT ? 'vertex.generateContent' : 'not_found';
     return { provider: 'google', route, path };
   }
-  const match = /^\/v1(?:beta)?\/models\/([^/:]+):generateContent$/.exec(pathname);
+  const match = /^\/v1(?:beta)?\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(pathname);
   if (method === 'POST' && match)
-    return { provider: 'google', route: 'google.generateContent', path, model: decoded(match[1] ?? '') };
+    return {
+      provider: 'google',
+      route: match[2] === 'generateContent' ? 'google.generateContent' : 'google.streamGenerateContent',
+      path,
+      model: decoded(match[1] ?? ''),
+    };
   return { provider: 'google', route: 'not_found', path };
 }
 

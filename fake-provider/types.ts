@@ -27,6 +27,7 @@ export type RouteName =
   | 'fal.cancel'
   | 'cohere.chat'
   | 'google.generateContent'
+  | 'google.streamGenerateContent'
   | 'vertex.generateContent'
   | 'replicate.create'
   | 'replicate.get'

@@ -15,7 +15,12 @@ export { CircuitBreaker } from './breaker/circuit-breaker.js';
 export type { Admission, CircuitState, TransitionEvent, TransitionReason } from './breaker/circuit-state.js';
 export { ADMITTED, REJECTED } from './breaker/circuit-state.js';
 export type { HealthCheckResult, HealthProbe } from './checks/health-check.js';
-export { CircuitOpenError, getCircuitOpenError, isCircuitOpenError } from './common/circuit-open-error.js';
+export {
+  CircuitOpenError,
+  getCircuitOpenError,
+  isBudgetExceededError,
+  isCircuitOpenError,
+} from './common/circuit-open-error.js';
 export { ConfigError, isConfigError } from './config/config-error.js';
 export type { Mode, ProviderHealthOptions, ProviderOptions, RejectWith } from './config/options.js';
 export { execute } from './execute.js';

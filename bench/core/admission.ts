@@ -13,6 +13,7 @@ import { parseFleetRedis } from '../../src/config/redis-url.js';
 import { resolveOptions } from '../../src/config/resolve.js';
 import { startFleet } from '../../src/fleet/registry-fleet.js';
 import { admitRequest } from '../../src/gate/admission-gate.js';
+import { RequestObservation } from '../../src/gate/request-observation.js';
 import type { Outcome } from '../../src/outcome/outcome.js';
 import type { RecordedRequest } from '../../src/providers/provider-events.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
@@ -178,9 +179,10 @@ const results = await compare(
         let sum = 0;
         for (let i = 0; i < n; i++) {
           const observation = admitRequest(registry, provider, 'POST', 'https://api.openai.com', '/v1');
-          observation?.onResponseStart(200, noHeaders);
-          observation?.finish();
-          sum += observation?.statusCode ?? 0;
+          if (!(observation instanceof RequestObservation)) continue;
+          observation.onResponseStart(200, noHeaders);
+          observation.finish();
+          sum += observation.statusCode;
         }
         return sum;
       },

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-for (const file of ['admission.ts', 'added-cost.ts', 'lookup.ts', 'memory.ts']) {
+for (const file of ['admission.ts', 'added-cost.ts', 'lookup.ts', 'usage.ts', 'memory.ts']) {
   execFileSync(
     process.execPath,
     ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL(file, import.meta.url))],

@@ -5,22 +5,53 @@ const BRAND = Symbol.for('provider-health.CircuitOpenError');
 /** The markers the local reply carries (src/intercept/synthetic-response.ts), read back here. */
 export const MARKER_HEADER = 'x-provider-health';
 export const MARKER_VALUE = 'circuit-open';
+/** The marker of a reply answered locally because the provider's budget is spent. */
+export const BUDGET_MARKER_VALUE = 'budget-exhausted';
 export const PROVIDER_HEADER = 'x-provider-health-provider';
 export const RETRY_AFTER_MS_HEADER = 'x-provider-health-retry-after-ms';
 
-/** Thrown (or given as a fetch error's `cause`) when a provider's circuit is open. */
+/**
+ * Why the plugin answered a request itself: the provider's circuit is open, or its budget is
+ * spent and its `budgetAction` is `reject` (docs/design.md, "Rejecting while open").
+ */
+export type LocalAnswerReason = 'circuit_open' | 'budget_exhausted';
+
+/** What a local answer says: why, for which provider, and when asking again can succeed. */
+export interface LocalAnswer {
+  readonly reason: LocalAnswerReason;
+  readonly provider: string;
+  /** Milliseconds until the next trial or until the budget frees up; Infinity while held open. */
+  readonly retryAfterMs: number;
+}
+
+/**
+ * Thrown (or given as a fetch error's `cause`) when the plugin answers a request locally: while a
+ * provider's circuit is open (`code` ERR_CIRCUIT_OPEN), or while its budget is spent with
+ * `budgetAction: reject` (`reason` budget_exhausted, `code` ERR_BUDGET_EXCEEDED, name
+ * BudgetExceededError). One class, one recognition (`getCircuitOpenError`): code that fails over
+ * when a provider answers locally needs no second check.
+ */
 export class CircuitOpenError extends Error {
-  readonly code = 'ERR_CIRCUIT_OPEN';
+  readonly code: 'ERR_CIRCUIT_OPEN' | 'ERR_BUDGET_EXCEEDED';
+  readonly reason: LocalAnswerReason;
   readonly [BRAND] = true;
 
   constructor(
     readonly provider: string,
-    /** Milliseconds until the next half-open trial; Infinity while forced open. */
+    /** Milliseconds until the next half-open trial (or until the budget frees up); Infinity while forced open. */
     readonly retryAfterMs: number,
+    reason: LocalAnswerReason = 'circuit_open',
   ) {
-    super(circuitOpenMessage(provider, retryAfterMs));
-    this.name = 'CircuitOpenError';
+    super(localAnswerMessage(reason, provider, retryAfterMs));
+    this.reason = reason;
+    this.code = reason === 'budget_exhausted' ? 'ERR_BUDGET_EXCEEDED' : 'ERR_CIRCUIT_OPEN';
+    this.name = reason === 'budget_exhausted' ? 'BudgetExceededError' : 'CircuitOpenError';
   }
+}
+
+/** The error of a local answer. */
+export function localAnswerError(answer: LocalAnswer): CircuitOpenError {
+  return new CircuitOpenError(answer.provider, answer.retryAfterMs, answer.reason);
 }
 
 /** The one wording, in the error and in the local reply: callers search for it. */
@@ -29,6 +60,21 @@ export function circuitOpenMessage(provider: string, retryAfterMs: number): stri
   return Number.isFinite(retryAfterMs)
     ? `${base}; next trial in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s`
     : `${base}; held open by an operator`;
+}
+
+/** `budget exhausted for provider <name>`: the wording of a budget's local answer. */
+export function budgetExhaustedMessage(provider: string, retryAfterMs: number): string {
+  return `budget exhausted for provider ${provider}; the window frees up in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s`;
+}
+
+export function localAnswerMessage(
+  reason: LocalAnswerReason,
+  provider: string,
+  retryAfterMs: number,
+): string {
+  return reason === 'budget_exhausted'
+    ? budgetExhaustedMessage(provider, retryAfterMs)
+    : circuitOpenMessage(provider, retryAfterMs);
 }
 
 // Bounds the walk: error chains can be long, cyclic or hostile.
@@ -69,9 +115,17 @@ export function getCircuitOpenError(error: unknown): CircuitOpenError | undefine
   return undefined;
 }
 
-/** True for a CircuitOpenError from any copy of this package, or an error made from one (see above). */
+/**
+ * True for a CircuitOpenError from any copy of this package, or an error made from one (see
+ * above): any request the plugin answered locally, an open circuit's or a spent budget's.
+ */
 export function isCircuitOpenError(error: unknown): error is Error {
   return getCircuitOpenError(error) !== undefined;
+}
+
+/** True when the plugin answered locally because the provider's budget is spent (`reason` budget_exhausted). */
+export function isBudgetExceededError(error: unknown): error is Error {
+  return getCircuitOpenError(error)?.reason === 'budget_exhausted';
 }
 
 interface ErrorFields {
@@ -100,10 +154,15 @@ function fromMarkers(node: ErrorFields): CircuitOpenError | undefined {
     node.metadata,
   ];
   for (const headers of headerSources) {
-    if (headerValue(headers, MARKER_HEADER) !== MARKER_VALUE) continue;
+    const marker = headerValue(headers, MARKER_HEADER);
+    if (marker !== MARKER_VALUE && marker !== BUDGET_MARKER_VALUE) continue;
     const provider = headerValue(headers, PROVIDER_HEADER);
     if (provider === undefined || !PROVIDER_NAME.test(provider)) continue;
-    return new CircuitOpenError(provider, waitFrom(headerValue(headers, RETRY_AFTER_MS_HEADER)));
+    return new CircuitOpenError(
+      provider,
+      waitFrom(headerValue(headers, RETRY_AFTER_MS_HEADER)),
+      marker === BUDGET_MARKER_VALUE ? 'budget_exhausted' : 'circuit_open',
+    );
   }
   for (const body of [node.body, node.error, node.responseBody, node.response?.data, node.message]) {
     const marker = bodyMarker(body);
@@ -143,9 +202,10 @@ function bodyMarker(body: unknown): CircuitOpenError | undefined {
   if (typeof parsed !== 'object' || parsed === null) return undefined;
   const marker = (parsed as { provider_health?: unknown }).provider_health;
   if (typeof marker !== 'object' || marker === null) return undefined;
-  const { circuit, provider, retry_after_ms } = marker as Record<string, unknown>;
-  if (circuit !== 'open' || typeof provider !== 'string' || !PROVIDER_NAME.test(provider)) return undefined;
+  const { circuit, budget, provider, retry_after_ms } = marker as Record<string, unknown>;
+  if (circuit !== 'open' && budget !== 'exhausted') return undefined;
+  if (typeof provider !== 'string' || !PROVIDER_NAME.test(provider)) return undefined;
   const wait =
     typeof retry_after_ms === 'number' && retry_after_ms >= 0 ? retry_after_ms : Number.POSITIVE_INFINITY;
-  return new CircuitOpenError(provider, wait);
+  return new CircuitOpenError(provider, wait, circuit === 'open' ? 'circuit_open' : 'budget_exhausted');
 }

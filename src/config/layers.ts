@@ -128,7 +128,10 @@ export function mergeLayers(layers: readonly OptionLayer[]): ResolvedOptions {
   return { ...options, server, providers: mergeProviders(layers), checkIntervalSet };
 }
 
-/** Hosts are the union over all sources; every other provider field comes from the first that sets it. */
+/**
+ * Hosts are the union over all sources; every other provider field comes from the first that sets
+ * it. A budget needs prices, from any source: without them nothing could ever be spent.
+ */
 function mergeProviders(layers: readonly OptionLayer[]): Record<string, ProviderOptions> {
   const merged = new Map<string, ProviderOptions>();
   for (const layer of layers) {
@@ -137,6 +140,14 @@ function mergeProviders(layers: readonly OptionLayer[]): Record<string, Provider
       const hosts = [...new Set([...(into.hosts ?? []), ...(provider.hosts ?? [])])];
       merged.set(name, { ...provider, ...into, hosts });
     }
+  }
+  for (const [name, provider] of merged) {
+    if (provider.budget !== undefined && Object.keys(provider.prices ?? {}).length === 0)
+      throw new ConfigError({
+        key: `${childKey('providers', name)}.budget`,
+        value: provider.budget,
+        accepted: `a budget together with prices (${childKey('providers', name)}.prices): without them nothing is ever spent`,
+      });
   }
   return Object.fromEntries(merged);
 }

@@ -2,6 +2,7 @@ import { DEFAULT_BREAKER_OPTIONS } from '../breaker/breaker-options.js';
 import { LOG_LEVELS, type LogLevel } from '../common/log.js';
 import { splitEndpointName } from '../common/provider-name.js';
 import { ConfigError, isConfigError } from './config-error.js';
+import { parseCurrency } from './cost-options.js';
 import { parseDuration, parseInterval, parsePositiveDuration, parseTimeout } from './duration.js';
 import { parseFleetName } from './fleet-name.js';
 import { parseHostPattern, parseProviderName } from './host-pattern.js';
@@ -274,6 +275,22 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     meaning: 'JSON or YAML file with any of these options, including per-provider settings',
   },
   {
+    option: 'currency',
+    env: 'PROVIDER_HEALTH_CURRENCY',
+    target: 'currency',
+    parse: parseCurrency,
+    meaning:
+      'currency of `providers.<name>.prices` and `budget`, and the unit of `ai_provider.cost` (ISO 4217)',
+  },
+  {
+    option: 'tokenUsageMetric',
+    env: 'PROVIDER_HEALTH_TOKEN_USAGE_METRIC',
+    target: 'tokenUsageMetric',
+    parse: parseBoolean,
+    meaning:
+      'export `gen_ai.client.token.usage` from the usage responses report; `false` when SDK-level instrumentation already does (usage is still read for cost)',
+  },
+  {
     option: 'logLevel',
     env: 'PROVIDER_HEALTH_LOG_LEVEL',
     target: 'logLevel',
@@ -321,6 +338,8 @@ export const DEFAULT_OPTIONS: Readonly<GlobalOptions> = Object.freeze({
   logLevel: 'info',
   fleetRedis: undefined,
   fleetName: undefined,
+  currency: 'USD',
+  tokenUsageMetric: true,
 } satisfies GlobalOptions);
 
 export const GLOBAL_KEYS = Object.keys(DEFAULT_OPTIONS) as GlobalKey[];

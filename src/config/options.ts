@@ -1,8 +1,10 @@
 import { DEFAULT_BREAKER_OPTIONS } from '../breaker/breaker-options.js';
 import type { LogLevel } from '../common/log.js';
 import type { RelativeThreshold } from '../health/baseline.js';
+import type { PriceRule } from '../health/price-table.js';
 import type { Outcome } from '../outcome/outcome.js';
 import type { BodyRule, OutcomeRules } from '../outcome/rules.js';
+import type { UsageFormat } from '../usage/usage-format.js';
 import type { ConfigError } from './config-error.js';
 import type { FleetRedisTarget } from './redis-url.js';
 
@@ -10,6 +12,19 @@ import type { FleetRedisTarget } from './redis-url.js';
 export type DurationInput = number | string;
 
 export type Mode = 'enforce' | 'observe' | 'off';
+export type BudgetAction = 'degrade' | 'reject';
+
+/** A model's price per million tokens, in the configured currency. */
+export interface PriceInput {
+  input: number;
+  output: number;
+}
+
+/** At most `amount` (in the configured currency) over a sliding window of `per`. */
+export interface BudgetOptions {
+  amount: number;
+  per: DurationInput;
+}
 export type RejectWith = 'response' | 'error';
 
 /** Per-provider settings; every field falls back to the global one. */
@@ -59,6 +74,25 @@ export interface ProviderOptions {
    * `{ status: { 404: 'provider_error' }, body: [{ contains: 'capacity', outcome: 'provider_error' }], errorCodes: { EAI_AGAIN: 'timeout' } }`.
    */
   outcomes?: OutcomeRulesInput;
+  /**
+   * Where its responses report token usage: `openai` (and OpenAI-compatible APIs), `anthropic`,
+   * `gemini`, `bedrock`; `false` reads none. Catalog providers have theirs; set it for a custom
+   * OpenAI-compatible provider.
+   */
+  usage?: UsageFormat | false;
+  /**
+   * Prices per million tokens, by model or model prefix (`gpt-4o*`; `*` alone for any model), in
+   * the configured currency: `{ 'gpt-4o-mini': { input: 0.15, output: 0.6 } }`. No built-in prices.
+   */
+  prices?: Record<string, PriceInput>;
+  /** Spend allowed over a sliding window: `{ amount: 50, per: '1h' }`. Needs `prices`. */
+  budget?: BudgetOptions;
+  /**
+   * What a spent budget does: `degrade` (status degraded, reason `budget`: `pickHealthy` routes
+   * elsewhere) or `reject` (requests answered locally, outcome `budget_exceeded`, until the
+   * window frees up). @default 'degrade'
+   */
+  budgetAction?: BudgetAction;
 }
 
 export interface EndpointOptions {
@@ -117,6 +151,10 @@ export interface ProviderHealthOptions {
   baselineDir?: string;
   /** The plugin's own log lines on stderr. @default 'info' */
   logLevel?: LogLevel;
+  /** Currency of prices, budgets and `ai_provider.cost` (ISO 4217). @default 'USD' */
+  currency?: string;
+  /** Export `gen_ai.client.token.usage`; turn off when SDK-level instrumentation already does. @default true */
+  tokenUsageMetric?: boolean;
   /** Replicas share their breakers through Redis (docs/fleet.md). */
   fleet?: FleetOptions;
 }
@@ -149,6 +187,11 @@ export interface ResolvedProviderOptions {
   abortTimeout: AbortTimeoutRule | false;
   slowCall: SlowCallRule | false;
   endpoints: Record<string, EndpointOptions>;
+  /** undefined: the catalog's. */
+  usage: UsageFormat | false | undefined;
+  prices: PriceRule[];
+  budget: { amount: number; windowMs: number } | undefined;
+  budgetAction: BudgetAction;
 }
 
 export type { RelativeThreshold } from '../health/baseline.js';
@@ -204,4 +247,6 @@ export interface ResolvedOptions {
   fleetRedis: FleetRedisTarget | InvalidSetting | undefined;
   /** undefined: the default (the service name). */
   fleetName: string | InvalidSetting | undefined;
+  currency: string;
+  tokenUsageMetric: boolean;
 }

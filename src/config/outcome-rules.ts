@@ -1,11 +1,11 @@
-import { isOutcome, OUTCOMES, type Outcome } from '../outcome/outcome.js';
+import { isOutcome, LOCAL_OUTCOMES, OUTCOMES, type Outcome } from '../outcome/outcome.js';
 import type { BodyRule, OutcomeRules } from '../outcome/rules.js';
 import { ConfigError } from './config-error.js';
 import { childKey, plainEntries, unknownKey } from './object-entries.js';
 import type { OutcomeRulesInput } from './options.js';
 
 const KEYS = ['status', 'body', 'errorCodes'];
-const OUTCOME_ACCEPTED = `one of ${OUTCOMES.filter((o) => o !== 'rejected').join(', ')}`;
+const OUTCOME_ACCEPTED = `one of ${OUTCOMES.filter((o) => !LOCAL_OUTCOMES.includes(o)).join(', ')}`;
 
 /**
  * `providers.<name>.outcomes`: classification rules that win over the built-in ones, validated
@@ -36,7 +36,7 @@ export function toOutcomeRules(input: OutcomeRulesInput | undefined): OutcomeRul
 }
 
 function parseOutcome(value: unknown, key: string, file?: string): Outcome {
-  if (isOutcome(value) && value !== 'rejected') return value;
+  if (isOutcome(value) && !LOCAL_OUTCOMES.includes(value)) return value;
   throw new ConfigError({ key, value, accepted: OUTCOME_ACCEPTED, file });
 }
 

@@ -1,6 +1,7 @@
 import { ENDPOINT_KEY_PATTERN, PROVIDER_NAME_ACCEPTED } from '../common/provider-name.js';
 import { isOutcome, OUTCOMES, type Outcome, UNCOUNTED_OUTCOMES } from '../outcome/outcome.js';
 import { ConfigError } from './config-error.js';
+import { parseBudget, parseBudgetAction, parsePrices, parseUsageFormat } from './cost-options.js';
 import { parseDuration, parseTimeout } from './duration.js';
 import { parseHostPattern, parseProviderName } from './host-pattern.js';
 import { childKey, plainEntries, unknownKey } from './object-entries.js';
@@ -56,6 +57,18 @@ const PROVIDER_KEYS: Readonly<Record<string, Assign>> = {
   },
   outcomes: (p, v, k, f) => {
     p.outcomes = parseOutcomeRules(v, k, f);
+  },
+  usage: (p, v, k, f) => {
+    p.usage = parseUsageFormat(v, k, f);
+  },
+  prices: (p, v, k, f) => {
+    p.prices = parsePrices(v, k, f);
+  },
+  budget: (p, v, k, f) => {
+    p.budget = parseBudget(v, k, f);
+  },
+  budgetAction: (p, v, k, f) => {
+    p.budgetAction = parseBudgetAction(v, k, f);
   },
 };
 

@@ -1,5 +1,6 @@
 import { DEFAULT_TRIPPING_OUTCOMES } from '../outcome/outcome.js';
 import { ConfigError } from './config-error.js';
+import { budgetWindowMs, priceRules } from './cost-options.js';
 import { parseDuration, parseTimeout } from './duration.js';
 import { loadConfigFile } from './file.js';
 import { type Env, mergeLayers, normalizeOptions, readEnvOptions } from './layers.js';
@@ -73,6 +74,13 @@ export function resolveProviderOptions(resolved: ResolvedOptions, name: string):
                 : parseDuration(own.abortTimeout.min, `${key}.abortTimeout.min`),
           },
     rules: toOutcomeRules(own?.outcomes),
+    usage: own?.usage,
+    prices: priceRules(own?.prices),
+    budget:
+      own?.budget === undefined
+        ? undefined
+        : { amount: own.budget.amount, windowMs: budgetWindowMs(own.budget, `${key}.budget`) },
+    budgetAction: own?.budgetAction ?? 'degrade',
     slowCall:
       own?.slowCallDuration === undefined
         ? false

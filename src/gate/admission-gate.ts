@@ -1,7 +1,9 @@
 import { ADMITTED, REJECTED } from '../breaker/circuit-state.js';
+import type { LocalAnswer } from '../common/circuit-open-error.js';
 import { executeScope } from '../common/execute-scope.js';
 import type { Provider } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
+import { usageRouteOf } from '../usage/usage-route.js';
 import { RequestObservation } from './request-observation.js';
 
 /**
@@ -34,11 +36,14 @@ function inExecuteScope(provider: Provider): boolean {
 }
 
 /**
- * Admits one request: an observation to feed and finish, or undefined when the circuit is open
- * and the mode enforces (then the rejection is already recorded and announced on the event
- * surface; answer it locally). Observe mode never rejects; it still runs the breaker, so its
- * state and metrics show what enforcing would do. `origin` and `path` are joined only for a
- * rejection's span; an explicit call passes none.
+ * Admits one request: an observation to feed and finish, or a local answer when the mode enforces
+ * and either the provider's budget is spent with `budgetAction: reject` (outcome
+ * `budget_exceeded`; docs/design.md, "Token usage and cost") or its circuit is open (outcome
+ * `rejected`). Either way the answer is already recorded and announced on the event surface;
+ * answer it locally. Observe mode never rejects; it still runs the breaker, so its state and
+ * metrics show what enforcing would do. `origin` and `path` are joined only for a rejection's
+ * span; an explicit call passes none. `path` also decides whether the response's body is read
+ * for token usage (only for a provider and path with a usage rule).
  */
 export function admitRequest(
   registry: ProviderRegistry,
@@ -47,19 +52,46 @@ export function admitRequest(
   origin: string | undefined,
   path: string | undefined,
   signal?: AbortSignal | null,
-): RequestObservation | undefined {
+): RequestObservation | LocalAnswer {
+  const enforce = registry.mode === 'enforce';
+  if (enforce && provider.config.budgetAction === 'reject' && provider.budgetSpent()) {
+    provider.active = true;
+    provider.record(REJECTED, 'budget_exceeded', 0, -1, -1, 'answered locally: budget exhausted');
+    announceReject(registry, provider, method, origin, path, true);
+    return {
+      reason: 'budget_exhausted',
+      provider: provider.providerName,
+      retryAfterMs: provider.budgetFreesInMs(),
+    };
+  }
   let admission = provider.admit();
   if (admission === REJECTED) {
-    if (registry.mode === 'enforce') {
+    if (enforce) {
       provider.record(REJECTED, 'rejected');
-      registry.events.emit(
-        'reject',
-        provider,
-        method === undefined ? undefined : { method, url: `${origin ?? ''}${path ?? ''}` },
-      );
-      return undefined;
+      announceReject(registry, provider, method, origin, path, false);
+      return {
+        reason: 'circuit_open',
+        provider: provider.name,
+        retryAfterMs: provider.breaker.retryAfterMs(),
+      };
     }
     admission = ADMITTED;
   }
-  return new RequestObservation(provider, admission, signal);
+  const route = usageRouteOf(provider.config.usage, method, path);
+  return new RequestObservation(provider, admission, signal, route, route === undefined ? undefined : path);
+}
+
+function announceReject(
+  registry: ProviderRegistry,
+  provider: Provider,
+  method: string | undefined,
+  origin: string | undefined,
+  path: string | undefined,
+  budget: boolean,
+): void {
+  registry.events.emit(
+    'reject',
+    provider,
+    method === undefined ? undefined : { method, url: `${origin ?? ''}${path ?? ''}`, budget },
+  );
 }

@@ -3,12 +3,13 @@ import type { RequestObservation } from './request-observation.js';
 /**
  * Which observation a client's own request object belongs to, so span hooks read the request's
  * one classification instead of classifying again: a span and the metric always agree.
- * `'rejected'` marks a request the gate answered locally.
+ * `'rejected'` and `'budget_exceeded'` mark a request the gate answered locally (an open
+ * circuit, a spent budget): the outcome it was recorded with.
  *
  * On globalThis under Symbol.for: the preload (CommonJS build) observes requests, while a
  * service may build its instrumentation config from the ESM build.
  */
-export type RequestLink = RequestObservation | 'rejected';
+export type RequestLink = RequestObservation | 'rejected' | 'budget_exceeded';
 
 interface Links {
   readonly byRequest: WeakMap<object, RequestLink>;

@@ -6,6 +6,9 @@ import type { HeaderSource } from '../outcome/headers.js';
 import type { Classification, Outcome } from '../outcome/outcome.js';
 import type { Provider } from '../providers/provider.js';
 import type { RecordedRequest } from '../providers/provider-events.js';
+import type { RequestUsage } from '../providers/provider-records.js';
+import { bodyKindOf, UsageReader } from '../usage/usage-reader.js';
+import { modelFromPath, type UsageRoute } from '../usage/usage-route.js';
 import { declaredTimeoutMs } from './declared-timeout.js';
 
 // Error bodies are read for classification (insufficient_quota, billing); larger ones are cut.
@@ -44,6 +47,14 @@ export class RequestObservation implements RecordedRequest {
   target: { method: string; url: string } | undefined;
   /** Called once, right after the request is classified and recorded (a span waiting to end). */
   onFinish: (() => void) | undefined;
+  /** The token usage the response reported (docs/design.md, "Token usage and cost"), set when it finishes. */
+  usage: RequestUsage | undefined;
+  /**
+   * Reads usage from a successful response's body as the caller reads it: only for a request
+   * whose provider and path have a usage rule (`usageRoute`), in fixed memory. It sees the chunks
+   * the caller gets; it never holds, delays or changes one.
+   */
+  private usageReader: UsageReader | undefined;
   private readonly started: number;
   private upgraded = false;
   private headers: HeaderSource | undefined;
@@ -54,6 +65,9 @@ export class RequestObservation implements RecordedRequest {
     readonly provider: Provider,
     readonly admission: Admission,
     private readonly signal?: AbortSignal | null,
+    /** Set when the request reports token usage; `path` then names the model for some formats. */
+    private readonly usageRoute?: UsageRoute,
+    private readonly path?: string,
   ) {
     this.started = provider.clock.now();
   }
@@ -67,7 +81,7 @@ export class RequestObservation implements RecordedRequest {
     if (status >= 400) {
       this.headers = headers();
       this.body = [];
-    }
+    } else if (this.usageRoute !== undefined && status < 300) this.startUsage(headers);
     const ratelimits = this.provider.stats.ratelimits;
     if (ratelimits.due(now)) ratelimits.sample(now, this.headers ?? headers());
   }
@@ -83,10 +97,11 @@ export class RequestObservation implements RecordedRequest {
   }
 
   get capturingBody(): boolean {
-    return this.body !== undefined && this.bodyBytes < MAX_CAPTURED_BODY;
+    return this.usageReader !== undefined || (this.body !== undefined && this.bodyBytes < MAX_CAPTURED_BODY);
   }
 
   onBodyChunk(chunk: Buffer | Uint8Array | string): void {
+    if (this.usageReader !== undefined) this.feedUsage(chunk);
     if (this.body === undefined || this.bodyBytes >= MAX_CAPTURED_BODY) return;
     const buffer =
       typeof chunk === 'string'
@@ -129,11 +144,69 @@ export class RequestObservation implements RecordedRequest {
     this.settle(() => classify({ error }, this.provider.config.rules));
   }
 
+  private startUsage(headers: () => HeaderSource): void {
+    try {
+      const route = this.usageRoute as UsageRoute;
+      const source = headers();
+      // A compressed body (gzip, br) is not decoded here: that would cost the host a second
+      // decompression of every response. Such responses report no usage (docs/design.md, "Token usage and cost").
+      const encoding = source.get('content-encoding');
+      if (
+        encoding !== undefined &&
+        encoding !== null &&
+        encoding !== '' &&
+        encoding.toLowerCase() !== 'identity'
+      )
+        return;
+      const kind = bodyKindOf(source.get('content-type'));
+      if (kind !== undefined) this.usageReader = new UsageReader(route.format, kind);
+    } catch (failure) {
+      logOnce('observation.usage', 'reading token usage failed; the request itself is unaffected', failure);
+    }
+  }
+
+  private feedUsage(chunk: Buffer | Uint8Array | string): void {
+    try {
+      (this.usageReader as UsageReader).feed(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    } catch (failure) {
+      this.usageReader = undefined;
+      logOnce('observation.usage', 'reading token usage failed; the request itself is unaffected', failure);
+    }
+  }
+
+  /** What the reader found, once the body ended or broke off (tokens of a cut stream were still billed). */
+  private endUsage(): void {
+    const reader = this.usageReader;
+    if (reader === undefined) return;
+    this.usageReader = undefined;
+    try {
+      reader.end();
+      if (!reader.found) return;
+      const route = this.usageRoute as UsageRoute;
+      const pathModel =
+        reader.model === undefined && route.modelInPath && this.path !== undefined
+          ? modelFromPath(this.path)
+          : undefined;
+      this.usage = {
+        operation: route.operation,
+        model: reader.model ?? pathModel,
+        modelFromResponse: reader.model !== undefined,
+        inputTokens: reader.inputTokens,
+        outputTokens: reader.outputTokens,
+        slot: undefined,
+        cost: 0,
+      };
+    } catch (failure) {
+      logOnce('observation.usage', 'reading token usage failed; the request itself is unaffected', failure);
+    }
+  }
+
   private settle(classifyNow: () => Classification): void {
     try {
       const now = this.provider.clock.now();
       this.endedAt = now;
       this.durationMs = now - this.started;
+      this.endUsage();
       const result = classifyNow();
       this.classification = result;
       this.outcome = result.outcome;

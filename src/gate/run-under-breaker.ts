@@ -1,8 +1,9 @@
-import { CircuitOpenError } from '../common/circuit-open-error.js';
+import { localAnswerError } from '../common/circuit-open-error.js';
 import { executeScope } from '../common/execute-scope.js';
 import type { Provider } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { admitRequest } from './admission-gate.js';
+import { RequestObservation } from './request-observation.js';
 
 /**
  * Runs `fn` under a provider's breaker through the admission gate, for the explicit APIs
@@ -18,8 +19,8 @@ export async function runUnderBreaker<T>(
   fn: () => Promise<T> | T,
 ): Promise<T> {
   const observation = admitRequest(registry, provider, undefined, undefined, undefined);
-  if (observation === undefined) {
-    const error = new CircuitOpenError(provider.name, provider.breaker.retryAfterMs());
+  if (!(observation instanceof RequestObservation)) {
+    const error = localAnswerError(observation);
     // On the next turn of the event loop, like every local answer: a caller retrying at once
     // in a loop must not starve timers and sockets (docs/design.md, "Rejecting while open").
     await new Promise<void>((resolve) => setImmediate(resolve));

@@ -29,6 +29,7 @@ export interface TrendMetrics {
 export interface HealthMetrics {
   totalRequests: number;
   failedRequests: number;
+  /** Answered locally: an open circuit (`rejected`) or a spent budget (`budget_exceeded`). */
   rejectedRequests: number;
   /** Failure share since the circuit last closed, within the stats window. */
   failureRate: number;
@@ -87,7 +88,7 @@ export function buildHealthMetrics(
   return {
     totalRequests: stats.total,
     failedRequests: stats.failed,
-    rejectedRequests: stats.count('rejected'),
+    rejectedRequests: stats.answeredLocally,
     failureRate: recent.total === 0 ? 0 : recent.failed / recent.total,
     lifetimeFailureRate: counted === 0 ? 0 : stats.failed / counted,
     recentRequests: recent.total,

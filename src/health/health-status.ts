@@ -11,7 +11,8 @@ export type HealthReason =
   | 'latency'
   | 'endpoints'
   | 'baseline_latency'
-  | 'trend';
+  | 'trend'
+  | 'budget';
 
 export interface HealthReport {
   readonly status: HealthStatus;
@@ -39,6 +40,7 @@ const REASONS: readonly HealthReason[] = [
   'endpoints',
   'baseline_latency',
   'trend',
+  'budget',
 ];
 const OPEN = 1;
 const HALF_OPEN = 2;
@@ -48,6 +50,7 @@ const LATENCY = 16;
 const ENDPOINTS = 32;
 const BASELINE_LATENCY = 64;
 const TREND = 128;
+const BUDGET = 256;
 
 /** What the baseline and the trend detector say (early-warning.ts), read at no cost. */
 export interface EarlySignals {
@@ -108,6 +111,19 @@ export function computeHealth(
 }
 
 /**
+ * A provider whose budget is spent (docs/design.md, "Token usage and cost") is at least
+ * `degraded`, reason `budget`, so `pickHealthy` routes elsewhere; an open circuit still says
+ * `unavailable`.
+ */
+export function withBudgetSpent(report: HealthReport): HealthReport {
+  return reportFor(maskOf(report) | BUDGET);
+}
+
+export function hasBudgetReason(report: HealthReport): boolean {
+  return (maskOf(report) & BUDGET) !== 0;
+}
+
+/**
  * A provider with endpoints (regions, deployments; docs/design.md, "Endpoints"): `unavailable` only
  * when every endpoint is, `degraded` (reason `endpoints`) when some endpoint is not available,
  * else what its own traffic says. `own` counts as one more endpoint when the provider also
@@ -126,10 +142,12 @@ export function aggregateReports(
     if (report.status === 'unavailable') unavailable++;
     if (report.status !== 'available') troubled++;
   }
+  // The budget is the provider's, whichever endpoint spent it.
+  const budget = maskOf(own) & BUDGET;
   if (all === 0) return own;
-  if (unavailable === all) return reportFor(OPEN);
-  if (troubled === 0) return ownTakesTraffic ? own : AVAILABLE;
-  let mask = ENDPOINTS;
+  if (unavailable === all) return reportFor(OPEN | budget);
+  if (troubled === 0) return ownTakesTraffic ? own : reportFor(budget);
+  let mask = ENDPOINTS | budget;
   if (ownTakesTraffic) mask |= maskOf(own) & ~OPEN;
   return reportFor(mask);
 }

@@ -6,6 +6,7 @@ import { TimeSlots } from './time-slots.js';
 
 const CANCELED = OUTCOME_INDEX.canceled;
 const REJECTED = OUTCOME_INDEX.rejected;
+const BUDGET_EXCEEDED = OUTCOME_INDEX.budget_exceeded;
 const SUCCESS = OUTCOME_INDEX.success;
 const RATE_LIMITED = OUTCOME_INDEX.rate_limited;
 
@@ -83,7 +84,7 @@ export class ProviderStats {
     if (key !== this.lastStatusKey) this.switchStatusKey(key);
     this.lastStatusCell.count++;
     this.total++;
-    if (outcomeIndex === REJECTED || outcomeIndex === CANCELED) return;
+    if (outcomeIndex === REJECTED || outcomeIndex === CANCELED || outcomeIndex === BUDGET_EXCEEDED) return;
     const now = request.endedAt;
     const slots = this.slots;
     const slot = now >= slots.currentStart && now < slots.currentEnd ? slots.current : slots.slotFor(now);
@@ -121,9 +122,14 @@ export class ProviderStats {
     if (until > this.rateLimitedUntil) this.rateLimitedUntil = until;
   }
 
-  /** Requests that reached the provider or failed trying: not rejected locally, not canceled. */
+  /** Requests that reached the provider or failed trying: not answered locally, not canceled. */
   get counted(): number {
-    return this.total - this.count('rejected') - this.count('canceled');
+    return this.total - this.answeredLocally - this.count('canceled');
+  }
+
+  /** Requests the plugin answered itself: an open circuit, or a spent budget. */
+  get answeredLocally(): number {
+    return this.count('rejected') + this.count('budget_exceeded');
   }
 
   count(outcome: Outcome): number {

@@ -27,6 +27,12 @@ export class TimeSlots {
     this.slotMs = Math.max(1, windowMs / SLOTS);
   }
 
+  /** When the samples now in `slot` leave the window (-Infinity for a slot that holds none). */
+  expiresAt(slot: number): number {
+    const epoch = this.epochs[slot] as number;
+    return epoch === Number.NEGATIVE_INFINITY ? epoch : (epoch + SLOTS) * this.slotMs;
+  }
+
   /** Length of one slot, ms: a tenth of the window. */
   get slotLengthMs(): number {
     return this.slotMs;

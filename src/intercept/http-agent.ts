@@ -1,10 +1,10 @@
 import { errorMonitor } from 'node:events';
 import http from 'node:http';
-import { CircuitOpenError } from '../common/circuit-open-error.js';
+import { localAnswerError } from '../common/circuit-open-error.js';
 import { logOnce } from '../common/log.js';
 import { admitRequest, providerForHost } from '../gate/admission-gate.js';
 import { announceLink, linkRequest } from '../gate/request-links.js';
-import type { RequestObservation } from '../gate/request-observation.js';
+import { RequestObservation } from '../gate/request-observation.js';
 import { headersFromRecord } from '../outcome/headers.js';
 import { getRegistry } from '../providers/global-registry.js';
 
@@ -68,10 +68,11 @@ function observe(
         req.path,
         options.signal,
       );
-      if (observation === undefined) {
-        linkRequest(req, 'rejected');
-        announceLink('rejected');
-        rejectLater(req, new CircuitOpenError(provider.name, provider.breaker.retryAfterMs()));
+      if (!(observation instanceof RequestObservation)) {
+        const local = observation.reason === 'budget_exhausted' ? 'budget_exceeded' : 'rejected';
+        linkRequest(req, local);
+        announceLink(local);
+        rejectLater(req, localAnswerError(observation));
         return;
       }
       linkRequest(req, observation);

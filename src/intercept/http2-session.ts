@@ -10,7 +10,7 @@ import { Duplex } from 'node:stream';
 import { logOnce } from '../common/log.js';
 import { admitRequest, providerForOrigin } from '../gate/admission-gate.js';
 import { linkRequest } from '../gate/request-links.js';
-import type { RequestObservation } from '../gate/request-observation.js';
+import { RequestObservation } from '../gate/request-observation.js';
 import { grpcStatusOf } from '../outcome/classify-grpc.js';
 import { headersFromRecord } from '../outcome/headers.js';
 import { getRegistry } from '../providers/global-registry.js';
@@ -108,13 +108,14 @@ function observe(
       const grpc = isGrpc(headers);
       const method = typeof headers?.[':method'] === 'string' ? headers[':method'] : 'GET';
       const path = typeof headers?.[':path'] === 'string' ? headers[':path'] : '/';
-      observation = admitRequest(registry, provider, method, origin, path, options?.signal);
-      if (observation === undefined) {
+      const admitted = admitRequest(registry, provider, method, origin, path, options?.signal);
+      if (!(admitted instanceof RequestObservation)) {
         const kind = grpc ? 'grpc' : answerWithError(registry.rejectWith, headers, grpc) ? 'error' : 'reply';
-        const local = answerLocally(provider, headers ?? {}, options, kind);
-        linkRequest(local, 'rejected');
+        const local = answerLocally(provider, admitted, headers ?? {}, options, kind);
+        linkRequest(local, admitted.reason === 'budget_exhausted' ? 'budget_exceeded' : 'rejected');
         return local;
       }
+      observation = admitted;
       observation.requestHeaders = headers;
       observation.transport = 'http2';
       observation.target = { method, url: `${origin}${path}` };

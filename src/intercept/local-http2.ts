@@ -7,8 +7,10 @@ import http2, {
 } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import {
-  CircuitOpenError,
-  circuitOpenMessage,
+  BUDGET_MARKER_VALUE,
+  type LocalAnswer,
+  localAnswerError,
+  localAnswerMessage,
   MARKER_HEADER,
   MARKER_VALUE,
   PROVIDER_HEADER,
@@ -20,7 +22,7 @@ import { duplexPair } from './duplex-pair.js';
 import { syntheticResponse } from './synthetic-response.js';
 
 /**
- * The local answer to an HTTP/2 or gRPC request while a circuit is open. A client gets a real
+ * The local answer to an HTTP/2 or gRPC request while a circuit is open or a budget is spent. A client gets a real
  * `ClientHttp2Stream`, from a real HTTP/2 session to an in-process server over an in-memory
  * pair of streams, so every client (the AWS SDK's NodeHttp2Handler, grpc-js) sees exactly the
  * events and state it sees from a provider, and nothing reaches the network.
@@ -35,18 +37,18 @@ import { syntheticResponse } from './synthetic-response.js';
  */
 export function answerLocally(
   provider: Provider,
+  answer: LocalAnswer,
   headers: OutgoingHttpHeaders,
   options: http2.ClientSessionRequestOptions | undefined,
   kind: 'reply' | 'grpc' | 'error',
 ): ClientHttp2Stream {
-  const retryAfterMs = provider.breaker.retryAfterMs();
   const id = String(++lastReplyId);
-  pending.set(id, { provider, retryAfterMs, kind });
+  pending.set(id, { provider, answer, kind });
   const stream = localSession().request({ ...headers, [REPLY_ID]: id }, options);
   stream.once('close', () => pending.delete(id));
   if (kind === 'error') {
     // After request() has returned and the caller has attached its listeners.
-    setImmediate(() => stream.destroy(new CircuitOpenError(provider.name, retryAfterMs)));
+    setImmediate(() => stream.destroy(localAnswerError(answer)));
   }
   return stream;
 }
@@ -55,7 +57,7 @@ export function answerLocally(
 const REPLY_ID = 'x-provider-health-local-reply';
 interface PendingAnswer {
   provider: Provider;
-  retryAfterMs: number;
+  answer: LocalAnswer;
   kind: 'reply' | 'grpc' | 'error';
 }
 const pending = new Map<string, PendingAnswer>();
@@ -107,14 +109,16 @@ function respond(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void 
         ':status': 200,
         'content-type': 'application/grpc',
         'grpc-status': String(GRPC_FAILED_PRECONDITION),
-        'grpc-message': grpcPercentEncode(circuitOpenMessage(spec.provider.name, spec.retryAfterMs)),
+        'grpc-message': grpcPercentEncode(
+          localAnswerMessage(spec.answer.reason, spec.answer.provider, spec.answer.retryAfterMs),
+        ),
         ...markers(spec),
       },
       { endStream: true },
     );
     return;
   }
-  const reply = syntheticResponse(spec.provider, spec.retryAfterMs);
+  const reply = syntheticResponse(spec.provider, spec.answer);
   const { 'content-length': _length, ...replyHeaders } = reply.headers;
   stream.respond({ ':status': reply.status, ...replyHeaders });
   stream.end(Buffer.from(reply.body));
@@ -124,11 +128,11 @@ const GRPC_FAILED_PRECONDITION = 9;
 
 function markers(spec: PendingAnswer): Record<string, string> {
   const headers: Record<string, string> = {
-    [MARKER_HEADER]: MARKER_VALUE,
-    [PROVIDER_HEADER]: spec.provider.name,
+    [MARKER_HEADER]: spec.answer.reason === 'budget_exhausted' ? BUDGET_MARKER_VALUE : MARKER_VALUE,
+    [PROVIDER_HEADER]: spec.answer.provider,
   };
-  if (Number.isFinite(spec.retryAfterMs))
-    headers[RETRY_AFTER_MS_HEADER] = String(Math.ceil(spec.retryAfterMs));
+  if (Number.isFinite(spec.answer.retryAfterMs))
+    headers[RETRY_AFTER_MS_HEADER] = String(Math.ceil(spec.answer.retryAfterMs));
   return headers;
 }
 

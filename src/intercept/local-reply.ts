@@ -1,4 +1,4 @@
-import { CircuitOpenError } from '../common/circuit-open-error.js';
+import { type LocalAnswer, localAnswerError } from '../common/circuit-open-error.js';
 import { logOnce } from '../common/log.js';
 import type { RejectWith } from '../config/options.js';
 import type { Provider } from '../providers/provider.js';
@@ -23,7 +23,7 @@ class LocalController implements DispatchController {
 }
 
 /**
- * Answers a dispatch locally while the circuit is open: no socket, no DNS. Delivered on a
+ * Answers a dispatch locally while the circuit is open or the budget is spent: no socket, no DNS. Delivered on a
  * macrotask (setImmediate), so `dispatch` has returned before callbacks run and the caller may
  * still abort in between (it then sees its abort instead). Not on a microtask: a service that
  * retries at once would then chain rejection after rejection without the event loop ever
@@ -31,15 +31,18 @@ class LocalController implements DispatchController {
  * stays open (docs/design.md, "The host never pays"). A real request always costs at least one
  * turn of the loop; so does this answer.
  */
-export function replyLocally(handler: AnyDispatchHandler, provider: Provider, rejectWith: RejectWith): void {
-  const retryAfterMs = provider.breaker.retryAfterMs();
+export function replyLocally(
+  handler: AnyDispatchHandler,
+  provider: Provider,
+  answer: LocalAnswer,
+  rejectWith: RejectWith,
+): void {
   setImmediate(() => {
     const controller = new LocalController();
     const settled = { done: false };
     try {
-      if (usesNewHandlerApi(handler))
-        replyNewApi(handler, controller, settled, provider, retryAfterMs, rejectWith);
-      else replyLegacyApi(handler, settled, provider, retryAfterMs, rejectWith);
+      if (usesNewHandlerApi(handler)) replyNewApi(handler, controller, settled, provider, answer, rejectWith);
+      else replyLegacyApi(handler, settled, provider, answer, rejectWith);
     } catch (error) {
       // A handler may throw from a callback (undici 7's RetryHandler throws its RequestRetryError
       // from onResponseEnd by design). undici aborts such a request and hands the error to the
@@ -65,7 +68,7 @@ function failHandler(
     if (usesNewHandlerApi(handler)) handler.onResponseError?.(controller, reason);
     else handler.onError?.(reason);
   } catch (failure) {
-    logOnce('local-reply', 'a request handler threw while the circuit-open reply was delivered', failure);
+    logOnce('local-reply', 'a request handler threw while the local reply was delivered', failure);
   }
 }
 
@@ -73,7 +76,7 @@ function replyLegacyApi(
   handler: AnyDispatchHandler,
   settled: { done: boolean },
   provider: Provider,
-  retryAfterMs: number,
+  answer: LocalAnswer,
   rejectWith: RejectWith,
 ): void {
   let abortReason: Error | undefined;
@@ -89,10 +92,10 @@ function replyLegacyApi(
   }
   if (rejectWith === 'error') {
     settled.done = true;
-    handler.onError?.(new CircuitOpenError(provider.name, retryAfterMs));
+    handler.onError?.(localAnswerError(answer));
     return;
   }
-  const reply = syntheticResponse(provider, retryAfterMs);
+  const reply = syntheticResponse(provider, answer);
   handler.onHeaders?.(reply.status, reply.rawHeaders, () => {}, reply.statusText);
   if (aborted) {
     settled.done = true;
@@ -108,7 +111,7 @@ function replyNewApi(
   controller: LocalController,
   settled: { done: boolean },
   provider: Provider,
-  retryAfterMs: number,
+  answer: LocalAnswer,
   rejectWith: RejectWith,
 ): void {
   handler.onRequestStart?.(controller, {});
@@ -119,10 +122,10 @@ function replyNewApi(
   }
   if (rejectWith === 'error') {
     settled.done = true;
-    handler.onResponseError?.(controller, new CircuitOpenError(provider.name, retryAfterMs));
+    handler.onResponseError?.(controller, localAnswerError(answer));
     return;
   }
-  const reply = syntheticResponse(provider, retryAfterMs);
+  const reply = syntheticResponse(provider, answer);
   handler.onResponseStart?.(controller, reply.status, reply.headers, reply.statusText);
   if (controller.aborted) {
     settled.done = true;

@@ -1,7 +1,7 @@
 import { logOnce } from '../common/log.js';
 import { admitRequest, providerForOrigin } from '../gate/admission-gate.js';
 import { setDispatching } from '../gate/request-links.js';
-import type { RequestObservation } from '../gate/request-observation.js';
+import { RequestObservation } from '../gate/request-observation.js';
 import { getRegistry } from '../providers/global-registry.js';
 import { LegacyObservingHandler } from './legacy-handler.js';
 import { replyLocally } from './local-reply.js';
@@ -38,7 +38,7 @@ export class ProviderDispatcher {
     let observation: RequestObservation | undefined;
     let observed: AnyDispatchHandler = handler;
     try {
-      observation = admitRequest(
+      const admitted = admitRequest(
         registry,
         provider,
         String(options.method ?? 'GET'),
@@ -46,11 +46,12 @@ export class ProviderDispatcher {
         options.path,
         options.signal,
       );
-      if (observation === undefined) {
+      if (!(admitted instanceof RequestObservation)) {
         const asError = answerWithError(registry.rejectWith, options.headers, false);
-        replyLocally(handler, provider, asError ? 'error' : 'response');
+        replyLocally(handler, provider, admitted, asError ? 'error' : 'response');
         return true;
       }
+      observation = admitted;
       observation.requestHeaders = options.headers;
       observation.transport = 'fetch';
       observed = usesNewHandlerApi(handler)

@@ -1,5 +1,7 @@
 import {
-  circuitOpenMessage,
+  BUDGET_MARKER_VALUE,
+  type LocalAnswer,
+  localAnswerMessage,
   MARKER_HEADER,
   MARKER_VALUE,
   PROVIDER_HEADER,
@@ -40,13 +42,19 @@ export interface SyntheticResponse {
 
 export const CIRCUIT_OPEN_STATUS = 400;
 
-/** The body marker: where a client keeps only the body, this is how the reply is recognised. */
-export interface CircuitOpenMarker {
-  circuit: 'open';
+/**
+ * The body marker: where a client keeps only the body, this is how the reply is recognised. A
+ * spent budget's reply (docs/design.md, "Token usage and cost") is the same reply with
+ * `budget: 'exhausted'` instead of `circuit: 'open'` and marker header `budget-exhausted`.
+ */
+export type CircuitOpenMarker = (
+  | { circuit: 'open'; budget?: undefined }
+  | { budget: 'exhausted'; circuit?: undefined }
+) & {
   provider: string;
   /** Milliseconds until the next half-open trial; null while held open by an operator. */
   retry_after_ms: number | null;
-}
+};
 
 function errorBody(provider: Provider, message: string, marker: CircuitOpenMarker): unknown {
   const common = { message, provider_health: marker };
@@ -71,25 +79,33 @@ function errorBody(provider: Provider, message: string, marker: CircuitOpenMarke
 }
 
 // The reply only changes with the whole seconds until the next trial: build it once per value.
-const cache = new WeakMap<Provider, { seconds: number | undefined; reply: SyntheticResponse }>();
+const cache = new WeakMap<
+  Provider,
+  { seconds: number | undefined; reason: LocalAnswer['reason']; reply: SyntheticResponse }
+>();
 
-export function syntheticResponse(provider: Provider, retryAfterMs: number): SyntheticResponse {
+export function syntheticResponse(provider: Provider, answer: LocalAnswer): SyntheticResponse {
+  const { retryAfterMs, reason } = answer;
   const seconds = Number.isFinite(retryAfterMs) ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : undefined;
   const cached = cache.get(provider);
-  if (cached !== undefined && cached.seconds === seconds) return cached.reply;
-  const message = circuitOpenMessage(provider.name, retryAfterMs);
+  if (cached !== undefined && cached.seconds === seconds && cached.reason === reason) return cached.reply;
+  const message = localAnswerMessage(reason, answer.provider, retryAfterMs);
   const waitMs = seconds === undefined ? null : seconds * 1000;
-  const marker: CircuitOpenMarker = { circuit: 'open', provider: provider.name, retry_after_ms: waitMs };
+  const budget = reason === 'budget_exhausted';
+  const marker: CircuitOpenMarker = budget
+    ? { budget: 'exhausted', provider: answer.provider, retry_after_ms: waitMs }
+    : { circuit: 'open', provider: answer.provider, retry_after_ms: waitMs };
   const body = Buffer.from(JSON.stringify(errorBody(provider, message, marker)));
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'content-length': String(body.length),
     'x-should-retry': 'false',
-    [MARKER_HEADER]: MARKER_VALUE,
-    [PROVIDER_HEADER]: provider.name,
+    [MARKER_HEADER]: budget ? BUDGET_MARKER_VALUE : MARKER_VALUE,
+    [PROVIDER_HEADER]: answer.provider,
   };
   if (waitMs !== null) headers[RETRY_AFTER_MS_HEADER] = String(waitMs);
-  if (provider.config.errorShape === 'bedrock') headers['x-amzn-errortype'] = 'CircuitOpenError';
+  if (provider.config.errorShape === 'bedrock')
+    headers['x-amzn-errortype'] = budget ? 'BudgetExceededError' : 'CircuitOpenError';
   const reply = {
     status: CIRCUIT_OPEN_STATUS,
     statusText: 'Bad Request',
@@ -97,7 +113,7 @@ export function syntheticResponse(provider: Provider, retryAfterMs: number): Syn
     rawHeaders: rawHeaders(headers),
     body,
   };
-  cache.set(provider, { seconds, reply });
+  cache.set(provider, { seconds, reason, reply });
   return reply;
 }
 

@@ -28,6 +28,9 @@ export const L = {
   healthStatus: prometheusLabel(ATTR.healthStatus),
   ratelimitKind: prometheusLabel(ATTR.ratelimitKind),
   trendSignal: prometheusLabel(ATTR.trendSignal),
+  tokenType: prometheusLabel(ATTR.tokenType),
+  responseModel: prometheusLabel(ATTR.responseModel),
+  requestModel: prometheusLabel(ATTR.requestModel),
 } as const;
 
 /** Regex alternation of label values, anchored by PromQL itself. */

@@ -7,6 +7,7 @@ import { safeLabel } from './reason.js';
  */
 const CODE_OUTCOMES: ReadonlyMap<string, Outcome> = new Map<string, Outcome>([
   ['ERR_CIRCUIT_OPEN', 'rejected'],
+  ['ERR_BUDGET_EXCEEDED', 'budget_exceeded'],
   ['UND_ERR_CONNECT_TIMEOUT', 'timeout'],
   ['UND_ERR_HEADERS_TIMEOUT', 'timeout'],
   ['UND_ERR_BODY_TIMEOUT', 'timeout'],
@@ -53,6 +54,7 @@ const CODE_OUTCOMES: ReadonlyMap<string, Outcome> = new Map<string, Outcome>([
 /** Names that decide on their own: they say who gave up (us, a deadline, the caller). */
 const NAME_OUTCOMES: ReadonlyMap<string, Outcome> = new Map<string, Outcome>([
   ['CircuitOpenError', 'rejected'],
+  ['BudgetExceededError', 'budget_exceeded'],
   ['TimeoutError', 'timeout'], // AbortSignal.timeout(), also when wrapped as a node:http AbortError's cause
   ['APIConnectionTimeoutError', 'timeout'], // openai / @anthropic-ai/sdk; their cause is a plain abort
   ['ConnectTimeoutError', 'timeout'],
@@ -70,7 +72,12 @@ const WEAK_NAME_OUTCOMES: ReadonlyMap<string, Outcome> = new Map<string, Outcome
  * Which verdict wins when a chain holds several: ours (rejected) over a timeout (an abort whose
  * reason was a deadline is a timeout) over a caller abort over what the network said.
  */
-const RANK: Readonly<Partial<Record<Outcome, number>>> = { rejected: 0, timeout: 1, canceled: 2 };
+const RANK: Readonly<Partial<Record<Outcome, number>>> = {
+  rejected: 0,
+  budget_exceeded: 0,
+  timeout: 1,
+  canceled: 2,
+};
 const SPECIFIC_RANK = 3;
 const WEAK_RANK = 4;
 

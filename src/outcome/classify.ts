@@ -1,4 +1,4 @@
-import { isCircuitOpenError } from '../common/circuit-open-error.js';
+import { getCircuitOpenError } from '../common/circuit-open-error.js';
 import { classifyError } from './classify-error.js';
 import { classifyResponse, isPlainSuccess, SUCCESS } from './classify-response.js';
 import { type HeaderSource, headersFromRecord } from './headers.js';
@@ -38,6 +38,10 @@ const REJECTED: Classification = Object.freeze({
   outcome: 'rejected',
   reason: 'answered locally: circuit open',
 });
+const BUDGET_EXCEEDED: Classification = Object.freeze({
+  outcome: 'budget_exceeded',
+  reason: 'answered locally: budget exhausted',
+});
 const UNCLASSIFIABLE: Classification = Object.freeze({
   outcome: 'connection_error',
   reason: 'unknown error (unclassifiable input)',
@@ -58,7 +62,8 @@ export function classify(input: ClassifyInput, rules: OutcomeRules = DEFAULT_RUL
       return classifyResponse(status, input, rules ?? DEFAULT_RULES);
     }
     // Our own local reply, whatever error a client made of it: not the provider's answer.
-    if (isCircuitOpenError(error)) return REJECTED;
+    const local = getCircuitOpenError(error);
+    if (local !== undefined) return local.reason === 'budget_exhausted' ? BUDGET_EXCEEDED : REJECTED;
     const carried = responseCarriedBy(error);
     if (carried !== undefined) {
       return classifyResponse(carried.status, { ...carried, now: input.now }, rules ?? DEFAULT_RULES);

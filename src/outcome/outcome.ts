@@ -14,6 +14,7 @@ export const OUTCOMES = [
   'client_error',
   'canceled',
   'rejected',
+  'budget_exceeded',
 ] as const;
 
 export type Outcome = (typeof OUTCOMES)[number];
@@ -29,8 +30,14 @@ export const DEFAULT_TRIPPING_OUTCOMES: readonly Outcome[] = [
   'connection_error',
 ];
 
-/** Outcomes that never touch the breaker's counters: the caller gave up, or we answered locally. */
-export const UNCOUNTED_OUTCOMES: readonly Outcome[] = ['canceled', 'rejected'];
+/**
+ * Outcomes that never touch the breaker's counters: the caller gave up, or we answered locally
+ * (an open circuit, or a spent budget with `budgetAction: reject`).
+ */
+export const UNCOUNTED_OUTCOMES: readonly Outcome[] = ['canceled', 'rejected', 'budget_exceeded'];
+
+/** Outcomes the plugin itself decided, never the provider's answer: no rule may produce them. */
+export const LOCAL_OUTCOMES: readonly Outcome[] = ['rejected', 'budget_exceeded'];
 
 export function isOutcome(value: unknown): value is Outcome {
   return typeof value === 'string' && (OUTCOMES as readonly string[]).includes(value);

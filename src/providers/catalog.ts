@@ -1,3 +1,5 @@
+import type { UsageFormat } from '../usage/usage-format.js';
+
 /**
  * Built-in providers and their API hosts. Names are OTel GenAI `gen_ai.provider.name` values
  * where the semantic conventions define one; the short names users type are aliases.
@@ -17,6 +19,8 @@ export interface CatalogEntry {
    * (docs/design.md, "Endpoints"): a cloud region, or a deployment (an Azure resource).
    */
   endpoints?: 'region' | 'deployment';
+  /** Where its responses report token usage (docs/design.md, "Token usage and cost"); none: no body is read. */
+  usage?: UsageFormat;
 }
 
 export const CATALOG: readonly CatalogEntry[] = [
@@ -27,6 +31,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     probePath: '/v1/models',
     apiKeyEnv: 'OPENAI_API_KEY',
     errorShape: 'openai',
+    usage: 'openai',
   },
   {
     name: 'anthropic',
@@ -35,6 +40,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     probePath: '/v1/models',
     apiKeyEnv: 'ANTHROPIC_API_KEY',
     errorShape: 'anthropic',
+    usage: 'anthropic',
   },
   {
     name: 'fal',
@@ -49,12 +55,14 @@ export const CATALOG: readonly CatalogEntry[] = [
     probePath: '/v1beta/models',
     apiKeyEnv: 'GEMINI_API_KEY',
     errorShape: 'google',
+    usage: 'gemini',
   },
   {
     name: 'gcp.vertex_ai',
     hosts: ['*-aiplatform.googleapis.com', 'aiplatform.googleapis.com'],
     aliases: ['vertex', 'vertex_ai', 'vertex-ai'],
     errorShape: 'google',
+    usage: 'gemini',
     endpoints: 'region',
   },
   {
@@ -62,6 +70,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     hosts: ['*.openai.azure.com'],
     aliases: ['azure', 'azure-openai', 'azure_openai'],
     errorShape: 'openai',
+    usage: 'openai',
     endpoints: 'deployment',
   },
   {
@@ -69,6 +78,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     hosts: ['bedrock-runtime.*.amazonaws.com'],
     aliases: ['bedrock', 'aws-bedrock'],
     errorShape: 'bedrock',
+    usage: 'bedrock',
     endpoints: 'region',
   },
   {
@@ -78,6 +88,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     probePath: '/v1/models',
     apiKeyEnv: 'MISTRAL_API_KEY',
     errorShape: 'openai',
+    usage: 'openai',
   },
   {
     name: 'groq',
@@ -86,6 +97,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     probePath: '/openai/v1/models',
     apiKeyEnv: 'GROQ_API_KEY',
     errorShape: 'openai',
+    usage: 'openai',
   },
   {
     name: 'cohere',
@@ -102,6 +114,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     probePath: '/v1/models',
     apiKeyEnv: 'TOGETHER_API_KEY',
     errorShape: 'openai',
+    usage: 'openai',
   },
   {
     name: 'openrouter',
@@ -110,6 +123,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     probePath: '/api/v1/models',
     apiKeyEnv: 'OPENROUTER_API_KEY',
     errorShape: 'openai',
+    usage: 'openai',
   },
   {
     name: 'deepseek',
@@ -118,6 +132,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     probePath: '/models',
     apiKeyEnv: 'DEEPSEEK_API_KEY',
     errorShape: 'openai',
+    usage: 'openai',
   },
   {
     name: 'x_ai',
@@ -126,8 +141,9 @@ export const CATALOG: readonly CatalogEntry[] = [
     probePath: '/v1/models',
     apiKeyEnv: 'XAI_API_KEY',
     errorShape: 'openai',
+    usage: 'openai',
   },
-  { name: 'perplexity', hosts: ['api.perplexity.ai'], aliases: [], errorShape: 'openai' },
+  { name: 'perplexity', hosts: ['api.perplexity.ai'], aliases: [], errorShape: 'openai', usage: 'openai' },
   {
     name: 'fireworks',
     hosts: ['api.fireworks.ai'],
@@ -135,6 +151,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     probePath: '/inference/v1/models',
     apiKeyEnv: 'FIREWORKS_API_KEY',
     errorShape: 'openai',
+    usage: 'openai',
   },
   {
     name: 'replicate',

@@ -29,6 +29,10 @@ export function buildProviderConfig(
     endpointKind: entry?.endpoints,
     endpoints: own.endpoints,
     rules: own.rules,
+    usage: own.usage === undefined ? entry?.usage : own.usage === false ? undefined : own.usage,
+    prices: own.prices,
+    budget: own.budget,
+    budgetAction: own.budgetAction,
     breaker: {
       failureThreshold: own.failureThreshold,
       recoveryTimeoutMs: own.recoveryTimeoutMs,

@@ -3,8 +3,9 @@ import { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import type { Admission, CircuitState, TransitionEvent } from '../breaker/circuit-state.js';
 import { type Clock, systemClock } from '../common/clock.js';
 import { log } from '../common/log.js';
-import type { AbortTimeoutRule, EndpointOptions, SlowCallRule } from '../config/options.js';
+import type { AbortTimeoutRule, BudgetAction, EndpointOptions, SlowCallRule } from '../config/options.js';
 import { relativeLimitMs } from '../health/baseline.js';
+import { BudgetWindow } from '../health/budget-window.js';
 import {
   EarlyWarning,
   type EarlyWarningOptions,
@@ -23,12 +24,17 @@ import {
   type HealthReport,
   type HealthStatus,
   type HealthThresholds,
+  hasBudgetReason,
+  withBudgetSpent,
 } from '../health/health-status.js';
+import { type PriceRule, PriceTable } from '../health/price-table.js';
 import { ProviderStats } from '../health/provider-stats.js';
-import { OUTCOME_INDEX, OUTCOMES, type Outcome } from '../outcome/outcome.js';
+import { SpendLedger } from '../health/spend-ledger.js';
+import { OUTCOME_INDEX, OUTCOMES, type Outcome, UNCOUNTED_OUTCOMES } from '../outcome/outcome.js';
 import type { OutcomeRules } from '../outcome/rules.js';
+import type { UsageFormat } from '../usage/usage-format.js';
 import type { CatalogEntry } from './catalog.js';
-import type { RecordedRequest, StatusEvent, TrendEvent } from './provider-records.js';
+import type { RecordedRequest, RequestUsage, StatusEvent, TrendEvent } from './provider-records.js';
 import { trendDetail } from './trend-detail.js';
 
 export interface ProviderConfig {
@@ -46,6 +52,14 @@ export interface ProviderConfig {
   endpointKind: 'region' | 'deployment' | undefined;
   /** Endpoints named in configuration, with their hosts (`providers.<name>.endpoints`). */
   endpoints: Readonly<Record<string, EndpointOptions>>;
+  /** Where its responses report token usage; undefined: no response body is read for usage. */
+  usage: UsageFormat | undefined;
+  /** Prices per million tokens by model (`providers.<name>.prices`); none built in. */
+  prices: readonly PriceRule[];
+  /** Spend allowed over a sliding window (`providers.<name>.budget`). */
+  budget: { amount: number; windowMs: number } | undefined;
+  /** What a spent budget does: `degrade` or `reject` (answered locally, outcome budget_exceeded). */
+  budgetAction: BudgetAction;
   breaker: BreakerOptions;
   /** The slow-call rule (`providers.<name>.slowCallDuration`); a relative one follows the baseline. */
   slowCall: SlowCallRule | false;
@@ -104,6 +118,11 @@ export class Provider {
   readonly endpoint: EndpointInfo | undefined;
   /** Told of each endpoint created from now on (the registry's: the fleet shares every breaker). */
   onEndpoint: ((endpoint: Provider) => void) | undefined;
+  /**
+   * Tokens and spend (docs/design.md, "Token usage and cost"): the provider's, shared by its
+   * endpoints, since a budget is the provider's whichever region spent it.
+   */
+  readonly ledger: SpendLedger;
   /** Whether requests went to the provider itself rather than to one of its endpoints. */
   private direct = false;
   private tripMask = 0;
@@ -120,6 +139,14 @@ export class Provider {
   ) {
     this.parent = of?.parent;
     this.endpoint = of?.endpoint;
+    this.ledger =
+      of?.parent.ledger ??
+      new SpendLedger(
+        new PriceTable(config.prices),
+        config.budget === undefined
+          ? undefined
+          : new BudgetWindow(config.budget.amount, config.budget.windowMs),
+      );
     this.breaker = new CircuitBreaker(config.name, config.breaker, clock, (event) =>
       this.onTransition(event),
     );
@@ -184,7 +211,7 @@ export class Provider {
   set tripOn(outcomes: readonly Outcome[]) {
     let mask = 0;
     for (const outcome of outcomes)
-      if (outcome !== 'canceled' && outcome !== 'rejected') mask |= 1 << OUTCOME_INDEX[outcome];
+      if (!UNCOUNTED_OUTCOMES.includes(outcome)) mask |= 1 << OUTCOME_INDEX[outcome];
     this.tripMask = mask;
   }
 
@@ -214,8 +241,39 @@ export class Provider {
     else this.breaker.onIgnored(request.admission);
     if (index === RATE_LIMITED && request.retryAfterMs !== undefined)
       this.stats.noteRetryAfter(now + request.retryAfterMs);
+    const usage = request.usage;
+    const spentNow = usage !== undefined && this.spend(usage, index, now);
     if (this.events.has('record')) this.events.emit('record', this, request);
-    if (index !== SUCCESS || now - this.lastHealthAt >= HEALTH_REFRESH_MS) this.refreshHealth(now);
+    if (spentNow) (this.parent ?? this).refreshHealth(now);
+    else if (index !== SUCCESS || now - this.lastHealthAt >= HEALTH_REFRESH_MS) this.refreshHealth(now);
+  }
+
+  /**
+   * Adds a request's tokens and cost to the ledger (filling in `usage.model` and `usage.cost`);
+   * true when this spend used up the budget, so health is re-evaluated at once.
+   */
+  private spend(usage: RequestUsage, outcomeIndex: number, now: number): boolean {
+    const ledger = this.ledger;
+    const slot = ledger.slotOf(usage.model, usage.modelFromResponse);
+    usage.slot = slot;
+    usage.cost = ledger.add(slot, usage.model, outcomeIndex, usage.inputTokens, usage.outputTokens, now);
+    const budget = ledger.budget;
+    return (
+      usage.cost > 0 &&
+      budget !== undefined &&
+      !hasBudgetReason((this.parent ?? this).report) &&
+      budget.exhausted(now)
+    );
+  }
+
+  /** Whether the provider's budget is spent right now (its own, or its provider's for an endpoint). */
+  budgetSpent(now: number = this.clock.now()): boolean {
+    return this.ledger.budget?.exhausted(now) === true;
+  }
+
+  /** Milliseconds until the budget's window frees up enough to spend again; 0 when it is not spent. */
+  budgetFreesInMs(now: number = this.clock.now()): number {
+    return this.ledger.budget?.msUntilFree(now) ?? 0;
   }
 
   /**
@@ -303,8 +361,7 @@ export class Provider {
 
   private refreshHealth(now: number, fromEndpoint = false): HealthReport {
     this.lastHealthAt = now;
-    if (now >= this.nextSignalsAt) this.sampleSignals(now);
-    let next = computeHealth(this.breaker.state, this.stats, this.config.thresholds, now, this.early);
+    let next = this.ownHealth(now);
     if (this.children.size !== 0) {
       // An endpoint that changed tells its provider with its report already fresh; a read refreshes all.
       if (!fromEndpoint) for (const child of this.children.values()) child.refreshOwn(now);
@@ -328,6 +385,16 @@ export class Provider {
       this.parent?.refreshHealth(now, true);
     }
     return next;
+  }
+
+  /**
+   * Health from the breaker, the stats and the early signals, and the budget: a spent budget is
+   * at least `degraded` (docs/design.md, "Token usage and cost").
+   */
+  private ownHealth(now: number): HealthReport {
+    if (now >= this.nextSignalsAt) this.sampleSignals(now);
+    const report = computeHealth(this.breaker.state, this.stats, this.config.thresholds, now, this.early);
+    return this.ledger.budget !== undefined && this.budgetSpent(now) ? withBudgetSpent(report) : report;
   }
 
   /** About once a second: the baseline learns the slots that completed, the trend detector judges them. */
@@ -363,8 +430,7 @@ export class Provider {
   /** An endpoint's own health, without telling its provider again (its provider is asking). */
   private refreshOwn(now: number): void {
     if (this.parent === undefined) return;
-    if (now >= this.nextSignalsAt) this.sampleSignals(now);
-    const next = computeHealth(this.breaker.state, this.stats, this.config.thresholds, now, this.early);
+    const next = this.ownHealth(now);
     const previous = this.report;
     if (next === previous) return;
     this.report = next;

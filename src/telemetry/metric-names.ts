@@ -23,8 +23,24 @@ export const ATTR = {
   cloudRegion: 'cloud.region',
   /** `requests` or `tokens`: which budget an `x-ratelimit-*` header pair describes. */
   ratelimitKind: 'ai_provider.ratelimit.kind',
+  /** OTel GenAI semantic conventions: `chat`, `text_completion`, `embeddings`, `generate_content`. */
+  operationName: 'gen_ai.operation.name',
+  /** `input` or `output` (OTel GenAI semantic conventions). */
+  tokenType: 'gen_ai.token.type',
+  /** The model a request named (in its path: Gemini, Vertex AI, Bedrock) when its response named none. */
+  requestModel: 'gen_ai.request.model',
+  /** The model the response named. */
+  responseModel: 'gen_ai.response.model',
 } as const;
 
+/** Values of `gen_ai.token.type`. */
+export const TOKEN_TYPE_VALUES = ['input', 'output'] as const;
+
+/**
+ * `gen_ai.client.token.usage` boundaries, the OTel GenAI semantic conventions' advice:
+ * 1, 4, 16, … 67108864 (×4).
+ */
+export const TOKEN_BUCKETS: readonly number[] = Array.from({ length: 14 }, (_, i) => 4 ** i);
 /** Values of `ai_provider.trend.signal`. */
 export const TREND_SIGNAL_VALUES = ['failure_rate', 'latency'] as const;
 
@@ -41,6 +57,8 @@ export interface MetricDefinition {
   description: string;
   /** OTel attribute keys the instrument records. */
   attributes: readonly string[];
+  /** Has series only with this configured or reported: usage in responses, prices, a budget, a fleet. */
+  needs?: 'usage' | 'prices' | 'budget' | 'fleet';
 }
 
 export const METRICS = {
@@ -120,6 +138,49 @@ export const METRICS = {
     description: 'Requests or tokens allowed per rate-limit window, from the last response headers.',
     attributes: [ATTR.provider, ATTR.ratelimitKind],
   },
+  // Token usage and cost (docs/design.md, "Token usage and cost"): only providers whose responses
+  // report usage have series; cost and budget only with `providers.<name>.prices` / `.budget`.
+  tokenUsage: {
+    otelName: 'gen_ai.client.token.usage',
+    kind: 'histogram',
+    unit: '{token}',
+    description: 'Number of input and output tokens used, as the responses report it.',
+    attributes: [
+      ATTR.provider,
+      ATTR.operationName,
+      ATTR.tokenType,
+      ATTR.requestModel,
+      ATTR.responseModel,
+      ATTR.serverAddress,
+    ],
+    needs: 'usage',
+  },
+  cost: {
+    otelName: 'ai_provider.cost',
+    kind: 'counter',
+    // The configured currency replaces USD (`currency` option); braces: an annotation, no suffix.
+    unit: '{USD}',
+    description:
+      'What the calls cost at the configured prices, by provider, model and outcome (failed calls apart).',
+    attributes: [ATTR.provider, ATTR.requestModel, ATTR.responseModel, ATTR.outcome],
+    needs: 'prices',
+  },
+  budgetSpent: {
+    otelName: 'ai_provider.budget.spent',
+    kind: 'gauge',
+    unit: '{USD}',
+    description: "Spent within the provider's budget window (providers.<name>.budget).",
+    attributes: [ATTR.provider],
+    needs: 'budget',
+  },
+  budgetLimit: {
+    otelName: 'ai_provider.budget.limit',
+    kind: 'gauge',
+    unit: '{USD}',
+    description: "The provider's budget per window (providers.<name>.budget amount).",
+    attributes: [ATTR.provider],
+    needs: 'budget',
+  },
   // Only with a fleet (docs/design.md, "Fleet"). No attribute: which replica it is, the resource says.
   fleetConnected: {
     otelName: 'ai_provider.fleet.connected',
@@ -128,6 +189,7 @@ export const METRICS = {
     description:
       '1 while this replica shares its breakers with the fleet through Redis, 0 while it decides alone (Redis unreachable).',
     attributes: [],
+    needs: 'fleet',
   },
 } as const satisfies Record<string, MetricDefinition>;
 

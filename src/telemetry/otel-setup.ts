@@ -127,11 +127,12 @@ class TelemetryPipeline implements TelemetryHandle {
           durationMs: request.durationMs,
           ttfbMs: request.ttfbMs,
           outcome: request.outcome,
+          usage: request.usage,
         });
     });
     this.unsubscribe.push(
       registry.events.on('reject', function rejectedSpan(provider, request) {
-        if (request !== undefined) recordRejectedSpan(provider, request.method, request.url);
+        if (request !== undefined) recordRejectedSpan(provider, request.method, request.url, request.budget);
       }),
       registry.events.on('record', recordHttp2Span),
     );

@@ -65,6 +65,10 @@ describe('provider merging', () => {
       abortTimeout: { factor: 4, minMs: 1_000 },
       slowCall: false,
       endpoints: {},
+      usage: undefined,
+      prices: [],
+      budget: undefined,
+      budgetAction: 'degrade',
     });
     expect(resolveProviderOptions(resolved, 'anthropic')).toMatchObject({
       failureThreshold: 5,

@@ -42,6 +42,8 @@ describe('resolveOptions defaults', () => {
       trendDetection: true,
       baselineDir: undefined,
       logLevel: 'info',
+      currency: 'USD',
+      tokenUsageMetric: true,
       fleetRedis: undefined,
       fleetName: undefined,
     };

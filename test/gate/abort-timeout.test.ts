@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../../src/config/resolve.js';
 import { admitRequest } from '../../src/gate/admission-gate.js';
+import { RequestObservation } from '../../src/gate/request-observation.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
 import { ManualClock } from '../support/manual-clock.js';
 
@@ -23,7 +24,7 @@ function setup(providerOptions: Record<string, unknown> = {}) {
       'https://api.openai.com',
       '/v1/chat/completions',
     );
-    if (observation === undefined) throw new Error('rejected');
+    if (!(observation instanceof RequestObservation)) throw new Error('rejected');
     observation.requestHeaders = headers;
     clock.advance(ms);
     const abort = new Error('This operation was aborted');
@@ -38,7 +39,7 @@ function setup(providerOptions: Record<string, unknown> = {}) {
       'https://api.openai.com',
       '/v1/chat/completions',
     );
-    if (observation === undefined) throw new Error('rejected');
+    if (!(observation instanceof RequestObservation)) throw new Error('rejected');
     clock.advance(ms);
     observation.onResponseStart(200, () => ({ get: () => undefined }));
     observation.finish();

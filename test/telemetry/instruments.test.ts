@@ -11,8 +11,21 @@ import { steady } from '../health/traffic.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { CollectingReader, makeRegistry, metricNamed } from './support.js';
 
-function setup() {
-  const registry = makeRegistry();
+function setup(priced = false) {
+  // Prices and a budget, so the cost and budget instruments have series too.
+  const registry = !priced
+    ? makeRegistry()
+    : new ProviderRegistry(
+        resolveOptions(
+          {
+            server: false,
+            providers: {
+              openai: { prices: { '*': { input: 1, output: 2 } }, budget: { amount: 50, per: '1h' } },
+            },
+          },
+          {},
+        ),
+      );
   const reader = new CollectingReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
   const instruments = createProviderInstruments(meterProvider.getMeter('provider-health'), registry);
@@ -28,9 +41,29 @@ function points(all: Awaited<ReturnType<CollectingReader['metrics']>>, name: str
 
 describe('provider instruments', () => {
   it('emit every METRICS name, kind, unit and attribute set from real admit()/record() calls', async () => {
-    const { registry, reader } = setup();
+    const { registry, reader } = setup(true);
     const openai = registry.getOrCreateProvider('openai');
     openai.record(openai.admit(), 'success', 200, 120, 30);
+    openai.recordRequest({
+      admission: openai.admit(),
+      // Spend on a failed call is counted under its outcome.
+      outcome: 'client_error',
+      statusCode: 400,
+      durationMs: -1,
+      ttfbMs: -1,
+      endedAt: openai.clock.now(),
+      reason: undefined,
+      retryAfterMs: undefined,
+      usage: {
+        operation: 'chat',
+        model: 'gpt-4o-mini',
+        modelFromResponse: true,
+        inputTokens: 1_000_000,
+        outputTokens: 500_000,
+        slot: undefined,
+        cost: 0,
+      },
+    });
     for (let i = 0; i < 5; i++) openai.record(openai.admit(), 'provider_error', 500, 40, 10);
     const admission = openai.admit();
     expect(admission).toBe(REJECTED);
@@ -56,11 +89,15 @@ describe('provider instruments', () => {
           attributes: { [ATTR.provider]: 'openai', [ATTR.outcome]: 'provider_error', [ATTR.statusCode]: 500 },
           value: 5,
         },
+        {
+          attributes: { [ATTR.provider]: 'openai', [ATTR.outcome]: 'client_error', [ATTR.statusCode]: 400 },
+          value: 1,
+        },
         // Both rejections in one series with no status code: the 503 is ours, not the provider's.
         { attributes: { [ATTR.provider]: 'openai', [ATTR.outcome]: 'rejected' }, value: 2 },
       ]),
     );
-    expect(requests.dataPoints).toHaveLength(3);
+    expect(requests.dataPoints).toHaveLength(4);
 
     const duration = metricNamed(all, METRICS.requestDuration.otelName) as HistogramMetricData;
     expect(duration.descriptor.unit).toBe('s');
@@ -126,6 +163,22 @@ describe('provider instruments', () => {
     ]);
     expect(points(all, METRICS.ratelimitLimit.otelName)).toEqual([
       { attributes: { [ATTR.provider]: 'openai', [ATTR.ratelimitKind]: 'requests' }, value: 60 },
+    ]);
+
+    const model = { [ATTR.provider]: 'openai', [ATTR.responseModel]: 'gpt-4o-mini' };
+    expect(points(all, METRICS.cost.otelName)).toEqual([
+      { attributes: { ...model, [ATTR.outcome]: 'client_error' }, value: 2 },
+    ]);
+    expect(points(all, METRICS.budgetSpent.otelName)).toEqual([
+      { attributes: { [ATTR.provider]: 'openai' }, value: 2 },
+    ]);
+    expect(points(all, METRICS.budgetLimit.otelName)).toEqual([
+      { attributes: { [ATTR.provider]: 'openai' }, value: 50 },
+    ]);
+    const tokens = metricNamed(all, METRICS.tokenUsage.otelName) as HistogramMetricData;
+    expect(tokens.dataPoints.map((point) => [point.attributes[ATTR.tokenType], point.value.sum])).toEqual([
+      ['input', 1_000_000],
+      ['output', 500_000],
     ]);
 
     // Every instrument in the map is emitted, with exactly the map's unit and attribute keys; the

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeProvider, startFakeProvider } from '../../fake-provider/index.js';
-import { ATTR, METRICS } from '../../src/telemetry/metric-names.js';
+import { ATTR, METRICS, type MetricDefinition } from '../../src/telemetry/metric-names.js';
 import { assertBuilt } from '../intercept/support/child-session.js';
 import { childOutput, isListening } from '../support/child-output.js';
 import { attr, OtlpReceiver, type Protocol } from '../support/otlp-receiver.js';
@@ -93,9 +93,9 @@ async function expectFullExport(protocol: Protocol): Promise<void> {
     'metrics and spans',
   );
   expect(new Set(receiver.exports.map((e) => e.protocol))).toEqual(new Set([protocol]));
-  // No rate-limit headers from the fake here, and no fleet.
-  for (const def of Object.values(METRICS))
-    if (!def.otelName.startsWith('ai_provider.ratelimit') && def !== METRICS.fleetConnected)
+  // Rate limits, usage, prices, budgets and a fleet: the app sends no such headers or configuration here.
+  for (const def of Object.values(METRICS) as MetricDefinition[])
+    if (!def.otelName.startsWith('ai_provider.ratelimit') && def.needs === undefined)
       expect(receiver.metricNames()).toContain(def.otelName);
   // The requests of the app's first line, before the event loop turned once, have their spans.
   const firstFetch = receiver

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeProvider, startFakeProvider } from '../../fake-provider/index.js';
-import { ATTR, METRICS } from '../../src/telemetry/metric-names.js';
+import { ATTR, METRICS, type MetricDefinition } from '../../src/telemetry/metric-names.js';
 import { type ChildOutput, childOutput, isListening } from '../support/child-output.js';
 import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
 import { freePort } from './support.js';
@@ -136,9 +136,9 @@ describe('a service with its own @opentelemetry/sdk-node', () => {
     const exports = metricNamesPerExport();
     expect(exports.length).toBeGreaterThan(0);
     const last = exports.at(-1) ?? [];
-    for (const def of Object.values(METRICS)) {
-      if (def.otelName.startsWith('ai_provider.ratelimit')) continue; // the fake sends no rate-limit headers here
-      if (def === METRICS.fleetConnected) continue; // only with a fleet
+    for (const def of Object.values(METRICS) as MetricDefinition[]) {
+      // The fake sends no rate-limit headers here, and the service configures no prices or budget.
+      if (def.otelName.startsWith('ai_provider.ratelimit') || def.needs !== undefined) continue;
       // Exactly once per export: one set of metrics, not one per MeterProvider.
       expect(
         last.filter((name) => name === def.otelName),
@@ -182,9 +182,8 @@ describe('a service with its own @opentelemetry/sdk-node', () => {
     );
     expect(run.code, run.stderr).toBe(0);
     const names = new Set(metricNamesPerExport().flat());
-    for (const def of Object.values(METRICS)) {
-      // No rate-limit headers from the fake here, and no fleet.
-      if (!def.otelName.startsWith('ai_provider.ratelimit') && def !== METRICS.fleetConnected)
+    for (const def of Object.values(METRICS) as MetricDefinition[]) {
+      if (!def.otelName.startsWith('ai_provider.ratelimit') && def.needs === undefined)
         expect(names, def.otelName).toContain(def.otelName);
     }
     const resources = exported().flatMap((e) =>

@@ -10,6 +10,7 @@ import {
   circuitOpen,
   circuitOpenOnMostInstances,
 } from './breaker-alerts.js';
+import { budgetExhausted } from './budget-alerts.js';
 import { highFailureRate, latencyDegraded, rateLimited } from './traffic-alerts.js';
 import { degradingTrend } from './trend-alerts.js';
 
@@ -22,6 +23,7 @@ export const ALERTS: readonly AlertDefinition[] = [
   highFailureRate,
   latencyDegraded,
   rateLimited,
+  budgetExhausted,
   metricsAbsent,
 ];
 
@@ -29,6 +31,7 @@ export const ALERT_NAMES: readonly string[] = ALERTS.map((a) => a.alert);
 
 export {
   allProvidersUnavailable,
+  budgetExhausted,
   circuitFlapping,
   circuitOpen,
   circuitOpenOnMostInstances,

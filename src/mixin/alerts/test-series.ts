@@ -213,3 +213,15 @@ export function degrading(
     minutes,
   );
 }
+
+/** `ai_provider_budget_spent` or `_limit` of one breaker's provider (providers.<name>.budget). */
+export function budget(
+  naming: PrometheusNaming,
+  which: 'budgetSpent' | 'budgetLimit',
+  target: Target,
+  provider: string,
+  fn: PerMinute,
+  minutes: number,
+): InputSeries {
+  return raw(metric(which, naming), { ...target, ...SCOPE, [L.provider]: provider }, fn, minutes);
+}

@@ -10,6 +10,7 @@ import {
   rejectedTotal,
   transitionsPanel,
 } from './panels-breakers.js';
+import { budgetUse, failedSpendRate, spendRate, tokenRate } from './panels-cost.js';
 import { openReplicas, trippedReplicas } from './panels-fleet.js';
 import { durationHeatmap, durationQuantiles, ttfbQuantiles } from './panels-latency.js';
 import { signalPanels } from './panels-signals.js';
@@ -49,6 +50,11 @@ export function addPanelRows(board: dashboard.DashboardBuilder, v: View, choices
     .withRow(new dashboard.RowBuilder('Rate limits'))
     .withPanel(ratelimitHeadroom(v))
     .withPanel(rateLimitedRate(v))
+    .withRow(new dashboard.RowBuilder('Cost'))
+    .withPanel(spendRate(v))
+    .withPanel(failedSpendRate(v))
+    .withPanel(budgetUse(v))
+    .withPanel(tokenRate(v))
     .withRow(new dashboard.RowBuilder('Alert signals'));
   for (const panel of signalPanels(v)) board.withPanel(panel);
 }

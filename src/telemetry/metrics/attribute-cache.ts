@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { CircuitState, TransitionReason } from '../../breaker/circuit-state.js';
 import type { HealthStatus } from '../../health/health-status.js';
+import type { ModelSlot } from '../../health/spend-ledger.js';
 import type { TrendSignal } from '../../health/trend-detector.js';
 import { OUTCOME_INDEX, OUTCOMES, type Outcome } from '../../outcome/outcome.js';
 import type { Provider } from '../../providers/provider.js';
@@ -22,6 +23,8 @@ export class ProviderAttributes {
   private readonly byStatusKey = new Map<number, Attributes>();
   private readonly transitions = new Map<string, Attributes>();
   private readonly ratelimit = new Map<string, Attributes>();
+  /** By model slot: token attributes by operation (input, output), cost attributes by outcome index. */
+  private readonly models = new Map<ModelSlot, ModelSets>();
 
   /**
    * @param base what every set starts with: the provider's name and, for one of its endpoints,
@@ -72,6 +75,49 @@ export class ProviderAttributes {
     return attributes;
   }
 
+  /**
+   * `gen_ai.client.token.usage` attributes (OTel GenAI semantic conventions): the provider, the
+   * operation, the token type and the model, as the response or the path named it.
+   */
+  tokens(slot: ModelSlot, operation: string, type: 'input' | 'output'): Attributes {
+    const sets = this.modelSets(slot)[type];
+    let attributes = sets.get(operation);
+    if (attributes === undefined) {
+      attributes = Object.freeze({
+        ...this.base,
+        ...modelAttribute(slot),
+        [ATTR.operationName]: operation,
+        [ATTR.tokenType]: type,
+      });
+      sets.set(operation, attributes);
+    }
+    return attributes;
+  }
+
+  /** `ai_provider.cost` attributes: the provider, the model and the request's outcome. */
+  cost(slot: ModelSlot, outcomeIndex: number): Attributes {
+    const sets = this.modelSets(slot).cost;
+    let attributes = sets[outcomeIndex];
+    if (attributes === undefined) {
+      attributes = Object.freeze({
+        ...this.base,
+        ...modelAttribute(slot),
+        [ATTR.outcome]: OUTCOMES[outcomeIndex] ?? 'success',
+      });
+      sets[outcomeIndex] = attributes;
+    }
+    return attributes;
+  }
+
+  private modelSets(slot: ModelSlot): ModelSets {
+    let sets = this.models.get(slot);
+    if (sets === undefined) {
+      sets = { input: new Map(), output: new Map(), cost: [] };
+      this.models.set(slot, sets);
+    }
+    return sets;
+  }
+
   ratelimitKind(kind: string): Attributes {
     let attributes = this.ratelimit.get(kind);
     if (attributes === undefined) {
@@ -80,6 +126,17 @@ export class ProviderAttributes {
     }
     return attributes;
   }
+}
+
+interface ModelSets {
+  readonly input: Map<string, Attributes>;
+  readonly output: Map<string, Attributes>;
+  readonly cost: Attributes[];
+}
+
+function modelAttribute(slot: ModelSlot): Record<string, string> {
+  if (slot.name === undefined) return {};
+  return { [slot.fromResponse ? ATTR.responseModel : ATTR.requestModel]: slot.name };
 }
 
 function oneHot<V extends string>(

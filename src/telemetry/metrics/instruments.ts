@@ -1,14 +1,17 @@
 import type { Histogram, Meter, ObservableCounter, ObservableGauge } from '@opentelemetry/api';
 import type { Outcome } from '../../outcome/outcome.js';
 import type { Provider } from '../../providers/provider.js';
+import type { RequestUsage } from '../../providers/provider-records.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
-import { DURATION_BUCKETS_SECONDS, METRICS, type MetricKey } from '../metric-names.js';
+import { DURATION_BUCKETS_SECONDS, METRICS, type MetricKey, TOKEN_BUCKETS } from '../metric-names.js';
 import { SCOPE_NAME } from '../scope.js';
 import { attributesOf } from './attribute-cache.js';
 import {
   guarded,
   type Observer,
+  observeBudget,
   observeCircuitState,
+  observeCost,
   observeDegrading,
   observeFleetConnected,
   observeHealth,
@@ -19,7 +22,7 @@ import {
 } from './observers.js';
 import { transitionCountsOf } from './transition-counts.js';
 
-type HistogramKey = 'requestDuration' | 'timeToFirstByte';
+type HistogramKey = 'requestDuration' | 'timeToFirstByte' | 'tokenUsage';
 type ObservableKey = Exclude<MetricKey, HistogramKey>;
 
 /** The plugin's instruments on one Meter; `dispose()` detaches them before a move to another provider. */
@@ -52,12 +55,17 @@ export function createProviderInstruments(
     degrading: observeDegrading(registry),
     ratelimitRemaining: observeRatelimit(registry, 'remaining'),
     ratelimitLimit: observeRatelimit(registry, 'limit'),
+    cost: observeCost(registry),
+    budgetSpent: observeBudget(registry, 'spent'),
+    budgetLimit: observeBudget(registry, 'limit'),
     fleetConnected: observeFleetConnected(registry),
   };
+  const currency = `{${registry.options.currency}}`;
   const detach: Array<() => void> = [];
   for (const key of Object.keys(readers) as ObservableKey[]) {
     const def = METRICS[key];
-    const options = { unit: def.unit, description: def.description };
+    const unit: string = def.unit === '{USD}' ? currency : def.unit;
+    const options = { unit, description: def.description };
     const instrument: ObservableCounter | ObservableGauge =
       def.kind === 'counter'
         ? meter.createObservableCounter(def.otelName, options)
@@ -75,14 +83,14 @@ export function createProviderInstruments(
   };
 }
 
-function histogram(meter: Meter, key: HistogramKey): Histogram {
+function histogram(meter: Meter, key: HistogramKey, buckets = DURATION_BUCKETS_SECONDS): Histogram {
   const def = METRICS[key];
   // Advice, not a View: the boundaries then hold in whichever MeterProvider the meter came from,
   // including a service's own sdk-node that knows nothing about our Views.
   return meter.createHistogram(def.otelName, {
     unit: def.unit,
     description: def.description,
-    advice: { explicitBucketBoundaries: [...DURATION_BUCKETS_SECONDS] },
+    advice: { explicitBucketBoundaries: [...buckets] },
   });
 }
 
@@ -92,6 +100,7 @@ export interface Backlogged {
   readonly durationMs: number;
   readonly ttfbMs: number;
   readonly outcome: Outcome;
+  readonly usage?: RequestUsage | undefined;
 }
 
 /**
@@ -105,12 +114,21 @@ function attachHistograms(
 ): () => void {
   const duration = histogram(meter, 'requestDuration');
   const ttfb = histogram(meter, 'timeToFirstByte');
+  // Off when SDK-level instrumentation already records it (`tokenUsageMetric`): usage is still read for cost.
+  const tokens = registry.options.tokenUsageMetric
+    ? histogram(meter, 'tokenUsage', TOKEN_BUCKETS)
+    : undefined;
   const record = (provider: Provider, request: Omit<Backlogged, 'provider'>): void => {
     const attributes = attributesOf(provider);
     // A rejected request never reached the provider: its "duration" would only dilute the latency.
     if (request.durationMs >= 0 && request.outcome !== 'rejected')
       duration.record(request.durationMs / 1000, attributes.outcome(request.outcome));
     if (request.ttfbMs >= 0) ttfb.record(request.ttfbMs / 1000, attributes.provider);
+    const usage = request.usage;
+    if (tokens !== undefined && usage?.slot !== undefined) {
+      tokens.record(usage.inputTokens, attributes.tokens(usage.slot, usage.operation, 'input'));
+      tokens.record(usage.outputTokens, attributes.tokens(usage.slot, usage.operation, 'output'));
+    }
   };
   for (const request of backlog) record(request.provider, request);
   return registry.events.on('record', function recordHistograms(provider, request) {

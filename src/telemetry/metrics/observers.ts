@@ -127,6 +127,33 @@ export function observeRatelimit(registry: ProviderRegistry, which: 'remaining' 
   };
 }
 
+/**
+ * `ai_provider.cost`: lifetime spend per provider, model and outcome, from the provider's ledger
+ * (shared with its endpoints, so read once per provider). Failed calls carry their own outcome.
+ */
+export function observeCost(registry: ProviderRegistry): Observer {
+  return (result) => {
+    eachProvider(registry, (provider) => {
+      const attributes = attributesOf(provider);
+      provider.ledger.forEachCost((slot, outcomeIndex, cost) => {
+        result.observe(cost, attributes.cost(slot, outcomeIndex));
+      });
+    });
+  };
+}
+
+/** `ai_provider.budget.spent` / `.limit`: only providers with a budget. */
+export function observeBudget(registry: ProviderRegistry, which: 'spent' | 'limit'): Observer {
+  return (result) => {
+    eachProvider(registry, (provider) => {
+      const budget = provider.ledger.budget;
+      if (budget === undefined) return;
+      const value = which === 'spent' ? budget.spent(provider.clock.now()) : budget.amount;
+      result.observe(value, attributesOf(provider).provider);
+    });
+  };
+}
+
 /** Only a registry with a fleet has the series: without one there is nothing to be connected to. */
 export function observeFleetConnected(registry: ProviderRegistry): Observer {
   return (result) => {

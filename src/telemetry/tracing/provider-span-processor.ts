@@ -81,7 +81,7 @@ function endWithOutcome(span: ProcessedSpan, holder: { link: RequestLink | undef
   const end = span.end;
   span.end = function endAfterClassification(this: ProcessedSpan, endTime?: TimeInput): void {
     const link = holder.link;
-    if (link === undefined || link === 'rejected' || link.finished) {
+    if (link === undefined || typeof link === 'string' || link.finished) {
       setOutcome(this, link);
       end.call(this, endTime);
       return;
@@ -104,7 +104,7 @@ function endWithOutcome(span: ProcessedSpan, holder: { link: RequestLink | undef
 
 function setOutcome(span: ProcessedSpan, link: RequestLink | undefined): void {
   try {
-    const outcome = link === 'rejected' ? 'rejected' : link?.classification?.outcome;
+    const outcome = typeof link === 'string' ? link : link?.classification?.outcome;
     if (outcome !== undefined) span.setAttribute(ATTR.outcome, outcome);
   } catch (error) {
     logOnce('tracing:outcome', 'setting the span outcome failed', error);

@@ -17,12 +17,18 @@ export function redactUrl(url: string | URL): string {
 }
 
 /**
- * A span of its own for a request the plugin answered locally because the circuit is open:
+ * A span of its own for a request the plugin answered locally because the circuit is open (or
+ * the budget is spent, `budget`: outcome `budget_exceeded`, error.type ERR_BUDGET_EXCEEDED):
  * no instrumentation span exists for it on the fetch/undici path (no undici request was created).
  * Status ERROR; no `http.response.status_code`, the local reply is ours, not the provider's.
  * On the node:http path instrumentation-http already has a span, which the http hooks mark `rejected`.
  */
-export function recordRejectedSpan(provider: Provider, method: string, url: string | URL): void {
+export function recordRejectedSpan(
+  provider: Provider,
+  method: string,
+  url: string | URL,
+  budget = false,
+): void {
   try {
     const tracer = pluginTracer();
     if (tracer === undefined) return;
@@ -31,16 +37,18 @@ export function recordRejectedSpan(provider: Provider, method: string, url: stri
       kind: SpanKind.CLIENT,
       attributes: {
         [ATTR.provider]: provider.name,
-        [ATTR.outcome]: 'rejected',
+        [ATTR.outcome]: budget ? 'budget_exceeded' : 'rejected',
         [ATTR.circuitState]: provider.breaker.state,
         'http.request.method': method,
         'url.full': redactUrl(url),
-        'error.type': 'ERR_CIRCUIT_OPEN',
+        'error.type': budget ? 'ERR_BUDGET_EXCEEDED' : 'ERR_CIRCUIT_OPEN',
       },
     });
     span.setStatus({
       code: SpanStatusCode.ERROR,
-      message: `circuit breaker open for provider ${provider.name}`,
+      message: budget
+        ? `budget exhausted for provider ${provider.providerName}`
+        : `circuit breaker open for provider ${provider.name}`,
     });
     span.end();
   } catch (error) {

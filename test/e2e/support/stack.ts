@@ -183,6 +183,18 @@ export class Stack {
     const port = await freePort();
     const instance = this.otlp ? `replica-${id}` : `127.0.0.1:${port}`;
     const host = (fake: FakeProvider): string => new URL(fake.url).host;
+    // Prices and a budget nobody reaches, so the cost panels and the budget alert's series have data.
+    const costs = this.write(
+      `costs-${id}.yaml`,
+      [
+        'providers:',
+        ...['openai', 'anthropic'].flatMap((name) => [
+          `  ${name}:`,
+          `    prices: { "*": { input: 1000, output: 2000 } }`,
+          '    budget: { amount: 1000000, per: 1h }',
+        ]),
+      ].join('\n'),
+    );
     const env: NodeJS.ProcessEnv = {};
     // Nothing from the runner's environment may configure the plugin or OpenTelemetry here.
     for (const [key, value] of Object.entries(process.env))
@@ -195,6 +207,7 @@ export class Stack {
       PROVIDER_HEALTH_SERVER: 'off',
       // Active checks would add requests the scenario does not script.
       PROVIDER_HEALTH_CHECK_INTERVAL: 'off',
+      PROVIDER_HEALTH_CONFIG: costs,
       OTEL_SERVICE_NAME: SERVICE_NAME,
       OTEL_TRACES_EXPORTER: 'none',
       ...(this.otlp ? this.otlpEnv(this.otlp.receiver, instance) : this.scrapeEnv(port)),

@@ -66,6 +66,7 @@ describe('alerts/', () => {
       'AiProviderHighFailureRate',
       'AiProviderLatencyDegraded',
       'AiProviderRateLimited',
+      'AiProviderBudgetExhausted',
       'AiProviderMetricsAbsent',
     ]);
     expect(ALERTS.filter((a) => a.severity === 'critical').map((a) => a.alert)).toEqual([
