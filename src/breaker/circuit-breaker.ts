@@ -392,11 +392,20 @@ export class CircuitBreaker {
     if (Number.isFinite(this.retryAt)) {
       // One timer per opening (not per request) so the move to half-open is seen live by
       // gauges and event streams even when no request arrives to trigger it.
-      this.timer = this.clock.setTimer(() => {
-        this.timer = undefined;
-        if (this.code === OPEN) this.advance(this.clock.now());
-      }, this.retryAt - now);
+      this.armTimer(now);
     }
+  }
+
+  private armTimer(now: number): void {
+    this.timer = this.clock.setTimer(() => {
+      this.timer = undefined;
+      if (this.code !== OPEN) return;
+      const at = this.clock.now();
+      // Node's timers count from the event loop's cached time, which lags the clock on a busy
+      // loop: the timer may fire a little before retryAt. It then waits for the rest.
+      if (at < this.retryAt) this.armTimer(at);
+      else this.advance(at);
+    }, this.retryAt - now);
   }
 
   private transition(to: StateCode, reason: TransitionReason, now: number, detail?: string): void {
