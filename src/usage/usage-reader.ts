@@ -1,6 +1,6 @@
 import { HeadTail } from './head-tail.js';
 import { firstStringAt, lastObjectAt } from './json-scan.js';
-import { fieldsOf, type UsageCounts, type UsageFields } from './usage-fields.js';
+import { fieldsOf, UsageCounts, type UsageFields } from './usage-fields.js';
 import type { UsageFormat } from './usage-format.js';
 
 /** How a response body is read for usage: one JSON document, or server-sent events line by line. */
@@ -44,7 +44,7 @@ function isDataLine(text: Uint8Array, start: number, end: number): boolean {
 export class UsageReader {
   private readonly fields: UsageFields;
   private readonly text = new HeadTail(HEAD_BYTES, TAIL_BYTES);
-  private readonly counts: UsageCounts = { input: undefined, output: undefined };
+  private readonly counts: UsageCounts;
   private ended = false;
   /** The model the response names (`model`, Gemini's `modelVersion`), when it names one. */
   model: string | undefined;
@@ -56,14 +56,15 @@ export class UsageReader {
     private readonly kind: BodyKind,
   ) {
     this.fields = fieldsOf(format);
+    this.counts = new UsageCounts(this.fields);
   }
 
   get inputTokens(): number {
-    return this.counts.input ?? 0;
+    return this.counts.input;
   }
 
   get outputTokens(): number {
-    return this.counts.output ?? 0;
+    return this.counts.output;
   }
 
   feed(chunk: Uint8Array): void {
@@ -93,7 +94,7 @@ export class UsageReader {
 
   private readUsage(text: Buffer, key: Buffer, start: number, end: number): void {
     const usage = lastObjectAt(text, key, start, end);
-    if (usage !== undefined && this.fields.read(usage, this.counts)) this.found = true;
+    if (usage !== undefined && this.counts.take(usage)) this.found = true;
   }
 
   private feedEvents(chunk: Buffer): void {
