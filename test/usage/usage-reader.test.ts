@@ -157,9 +157,16 @@ describe('the usage reader, bounded and robust', () => {
     '%s: the same result wherever a chunk boundary falls (inside a key, a number, a CRLF)',
     (_, format, kind, text, input, output) => {
       const length = Buffer.byteLength(text);
+      const { model } = read(format, kind, text);
+      expect(model).toMatch(/^[a-z]/);
       for (let split = 1; split < length; split++) {
         const result = read(format, kind, text, [split]);
-        expect({ split, input: result.input, output: result.output }).toEqual({ split, input, output });
+        expect({ split, input: result.input, output: result.output, model: result.model }).toEqual({
+          split,
+          input,
+          output,
+          model,
+        });
       }
     },
   );
