@@ -130,7 +130,8 @@ export function mergeLayers(layers: readonly OptionLayer[]): ResolvedOptions {
 
 /**
  * Hosts are the union over all sources; every other provider field comes from the first that sets
- * it. A budget needs prices, from any source: without them nothing could ever be spent.
+ * it. A budget needs prices and usage read, from any source (without them nothing could ever be
+ * spent), and a budgetAction needs a budget.
  */
 function mergeProviders(layers: readonly OptionLayer[]): Record<string, ProviderOptions> {
   const merged = new Map<string, ProviderOptions>();
@@ -142,11 +143,24 @@ function mergeProviders(layers: readonly OptionLayer[]): Record<string, Provider
     }
   }
   for (const [name, provider] of merged) {
+    const key = childKey('providers', name);
     if (provider.budget !== undefined && Object.keys(provider.prices ?? {}).length === 0)
       throw new ConfigError({
-        key: `${childKey('providers', name)}.budget`,
+        key: `${key}.budget`,
         value: provider.budget,
-        accepted: `a budget together with prices (${childKey('providers', name)}.prices): without them nothing is ever spent`,
+        accepted: `a budget together with prices (${key}.prices): without them nothing is ever spent`,
+      });
+    if (provider.budget !== undefined && provider.usage === false)
+      throw new ConfigError({
+        key: `${key}.budget`,
+        value: provider.budget,
+        accepted: `a budget only where usage is read (${key}.usage is false): without it nothing is ever spent`,
+      });
+    if (provider.budgetAction !== undefined && provider.budget === undefined)
+      throw new ConfigError({
+        key: `${key}.budgetAction`,
+        value: provider.budgetAction,
+        accepted: `a budgetAction together with a budget (${key}.budget): without one it never acts`,
       });
   }
   return Object.fromEntries(merged);

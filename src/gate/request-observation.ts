@@ -52,7 +52,7 @@ export class RequestObservation implements RecordedRequest {
   /**
    * Reads usage from a successful response's body as the caller reads it: only for a request
    * whose provider and path have a usage rule (`usageRoute`), in fixed memory. It sees the chunks
-   * the caller gets; it never holds, delays or changes one.
+   * the caller gets; it never delays or changes one (it may keep a reference to a small one).
    */
   private usageReader: UsageReader | undefined;
   private readonly started: number;

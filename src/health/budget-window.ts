@@ -47,12 +47,16 @@ export class BudgetWindow {
   msUntilFree(now: number): number {
     let left = this.spent(now);
     if (left < this.amount) return 0;
-    const order = Array.from({ length: TimeSlots.COUNT }, (_, slot) => slot)
-      .filter((slot) => (this.sums[slot] as number) > 0)
-      .sort((a, b) => this.slots.expiresAt(a) - this.slots.expiresAt(b));
-    for (const slot of order) {
-      left -= this.sums[slot] as number;
-      if (left < this.amount) return Math.max(0, this.slots.expiresAt(slot) - now);
+    // Asked for every request a spent budget answers locally: the slots are walked oldest
+    // period first, with nothing allocated.
+    const slots = this.slots;
+    const head = slots.headEpoch;
+    for (let epoch = head - TimeSlots.COUNT + 1; epoch <= head; epoch++) {
+      const slot = TimeSlots.slotOfEpoch(epoch);
+      const sum = this.sums[slot] as number;
+      if (slots.epochOf(slot) !== epoch || !(sum > 0)) continue;
+      left -= sum;
+      if (left < this.amount) return Math.max(0, slots.expiresAt(slot) - now);
     }
     return this.windowMs;
   }

@@ -58,14 +58,16 @@ export type CircuitOpenMarker = (
 
 function errorBody(provider: Provider, message: string, marker: CircuitOpenMarker): unknown {
   const common = { message, provider_health: marker };
+  // Code that branches on the provider-shaped error's type or code tells the two answers apart.
+  const type = marker.budget === 'exhausted' ? 'budget_exceeded' : 'circuit_breaker_open';
   switch (provider.config.errorShape) {
     case 'openai':
       return {
-        error: { message, type: 'circuit_breaker_open', param: null, code: 'circuit_breaker_open' },
+        error: { message, type, param: null, code: type },
         ...common,
       };
     case 'anthropic':
-      return { type: 'error', error: { type: 'circuit_breaker_open', message }, ...common };
+      return { type: 'error', error: { type, message }, ...common };
     case 'google':
       // The AI SDK's Google schema needs a numeric code and a string status to read the message.
       return { error: { code: CIRCUIT_OPEN_STATUS, message, status: 'FAILED_PRECONDITION' }, ...common };
@@ -74,7 +76,7 @@ function errorBody(provider: Provider, message: string, marker: CircuitOpenMarke
     case 'bedrock':
       return common;
     default:
-      return { error: { type: 'circuit_breaker_open', message }, ...common };
+      return { error: { type, message }, ...common };
   }
 }
 

@@ -5,6 +5,7 @@ import { HealthCheckScheduler } from '../checks/health-check-scheduler.js';
 import { callSafely } from '../common/callbacks.js';
 import { type Clock, systemClock } from '../common/clock.js';
 import { compileHostPattern, wildcardPart } from '../common/host-pattern.js';
+import { log } from '../common/log.js';
 import {
   ENDPOINT_KEY_PATTERN,
   PROVIDER_NAME_ACCEPTED,
@@ -272,6 +273,13 @@ export class ProviderRegistry {
       );
     }
     const config = buildProviderConfig(name, this.catalog.get(name), this.options);
+    // Known only here, where the catalog meets the configuration: a provider with no usage format
+    // of its own (a custom one) never spends, so a budget on it would silently never act.
+    if (config.budget !== undefined && config.usage === undefined)
+      log('warn', `providers.${name}.budget never acts: ${name} has no usage format`, {
+        key: `providers.${name}.usage`,
+        accepted: 'openai, anthropic, gemini or bedrock, the format its responses report usage in',
+      });
     const provider = new Provider(config, this.events, this.clock);
     provider.onEndpoint = (endpoint) => this.visitNew(endpoint);
     this.providers.set(name, provider);

@@ -1,6 +1,6 @@
 import { HeadTail } from './head-tail.js';
 import { firstStringAt, lastObjectAt } from './json-scan.js';
-import { fieldsOf, type UsageCounts, type UsageFields } from './usage-fields.js';
+import { fieldsOf, UsageCounts, type UsageFields } from './usage-fields.js';
 import type { UsageFormat } from './usage-format.js';
 
 /** How a response body is read for usage: one JSON document, or server-sent events line by line. */
@@ -34,6 +34,25 @@ function isDataLine(text: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
+const NULL = Buffer.from('null', 'latin1');
+
+/**
+ * Where `key` next occurs in `chunk` from `from` other than as `"key":null`, or -1. OpenAI's
+ * streams send `"usage":null` in every chunk but the last: those are skipped with a byte check,
+ * not searched for an object. Anything else (an object, odd spacing) is a hit, judged later.
+ */
+function usageAt(chunk: Buffer, key: Buffer, from: number): number {
+  let at = chunk.indexOf(key, from);
+  while (at >= 0) {
+    const colon = at + key.length;
+    const value = colon + 1;
+    if (chunk[colon] !== 0x3a || chunk.length < value + NULL.length) return at;
+    for (let i = 0; i < NULL.length; i++) if (chunk[value + i] !== NULL[i]) return at;
+    at = chunk.indexOf(key, value + NULL.length);
+  }
+  return -1;
+}
+
 /**
  * Reads token usage out of a response body as it streams past, in fixed memory (a head and a
  * tail of at most HEAD_BYTES + TAIL_BYTES: of the body for JSON, of the current line for
@@ -44,8 +63,14 @@ function isDataLine(text: Uint8Array, start: number, end: number): boolean {
 export class UsageReader {
   private readonly fields: UsageFields;
   private readonly text = new HeadTail(HEAD_BYTES, TAIL_BYTES);
-  private readonly counts: UsageCounts = { input: undefined, output: undefined };
+  private readonly counts: UsageCounts;
   private ended = false;
+  /**
+   * A JSON body that so far came in one chunk of at most HEAD_BYTES + TAIL_BYTES (most
+   * non-streamed answers): that chunk itself, read at the end without a copy into `text`. The
+   * caller got the same chunk; nothing here writes to it.
+   */
+  private only: Buffer | undefined;
   /** The model the response names (`model`, Gemini's `modelVersion`), when it names one. */
   model: string | undefined;
   /** Whether a usage object was read. */
@@ -56,21 +81,35 @@ export class UsageReader {
     private readonly kind: BodyKind,
   ) {
     this.fields = fieldsOf(format);
+    this.counts = new UsageCounts(this.fields);
   }
 
   get inputTokens(): number {
-    return this.counts.input ?? 0;
+    return this.counts.input;
   }
 
   get outputTokens(): number {
-    return this.counts.output ?? 0;
+    return this.counts.output;
   }
 
   feed(chunk: Uint8Array): void {
     if (this.ended || chunk.length === 0) return;
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    if (this.kind === 'json') this.text.append(bytes, 0, bytes.length);
+    if (this.kind === 'json') this.feedJson(bytes);
     else this.feedEvents(bytes);
+  }
+
+  private feedJson(bytes: Buffer): void {
+    const only = this.only;
+    if (only === undefined && this.text.total === 0 && bytes.length <= HEAD_BYTES + TAIL_BYTES) {
+      this.only = bytes;
+      return;
+    }
+    if (only !== undefined) {
+      this.only = undefined;
+      this.text.append(only, 0, only.length);
+    }
+    this.text.append(bytes, 0, bytes.length);
   }
 
   /** The body ended (or broke off): reads what the JSON text holds; an unfinished event line is dropped. */
@@ -79,7 +118,8 @@ export class UsageReader {
     this.ended = true;
     if (this.kind === 'sse') return;
     const { modelKey, usageKey } = this.fields;
-    const whole = this.text.wholeView();
+    const whole = this.only ?? this.text.wholeView();
+    this.only = undefined;
     if (whole !== undefined) {
       if (modelKey !== undefined) this.model = firstStringAt(whole, modelKey);
       this.readUsage(whole, usageKey, 0, whole.length);
@@ -93,14 +133,21 @@ export class UsageReader {
 
   private readUsage(text: Buffer, key: Buffer, start: number, end: number): void {
     const usage = lastObjectAt(text, key, start, end);
-    if (usage !== undefined && this.fields.read(usage, this.counts)) this.found = true;
+    if (usage !== undefined && this.counts.take(usage)) this.found = true;
   }
 
   private feedEvents(chunk: Buffer): void {
     const { usageKey, modelKey } = this.fields;
     const line = this.text;
-    let usageHit = chunk.indexOf(usageKey);
+    let usageHit = usageAt(chunk, usageKey, 0);
     let modelHit = this.model === undefined && modelKey !== undefined ? chunk.indexOf(modelKey) : -1;
+    if (usageHit < 0 && modelHit < 0 && line.total === 0) {
+      // Nothing to read in this chunk (most events of a stream): only a line it leaves
+      // unfinished is kept, for a key the next chunk completes.
+      if (chunk[chunk.length - 1] === LF) return;
+      line.append(chunk, chunk.lastIndexOf(LF) + 1, chunk.length);
+      return;
+    }
     let start = 0;
     while (start < chunk.length) {
       const newline = chunk.indexOf(LF, start);
@@ -119,7 +166,7 @@ export class UsageReader {
         if (isDataLine(chunk, start, end)) this.dataLine(chunk, start, end);
       }
       start = newline + 1;
-      if (usageHit >= 0 && usageHit < start) usageHit = chunk.indexOf(usageKey, start);
+      if (usageHit >= 0 && usageHit < start) usageHit = usageAt(chunk, usageKey, start);
       if (modelHit >= 0 && modelHit < start)
         modelHit = this.model === undefined && modelKey !== undefined ? chunk.indexOf(modelKey, start) : -1;
     }

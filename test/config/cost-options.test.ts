@@ -19,6 +19,14 @@ describe('cost settings', () => {
       { prices: PRICES, budgetAction: 'block' },
       /providers\.openai\.budgetAction="block".*one of degrade, reject/,
     ],
+    [
+      { prices: PRICES, budget: { amount: 5, per: '1h' }, usage: false },
+      /providers\.openai\.budget=.*usage is false/,
+    ],
+    [
+      { prices: PRICES, budgetAction: 'reject' },
+      /providers\.openai\.budgetAction="reject".*together with a budget/,
+    ],
     [{ prices: { 'gpt-4o': { input: 2.5 } } }, /both input and output/],
     [{ prices: { 'gpt-4o': { input: 2_500_000, output: 1 } } }, /input=2500000.*from 0 to 100000/],
     [

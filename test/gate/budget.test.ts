@@ -88,6 +88,9 @@ describe('a budget over real requests', () => {
     expect(isBudgetExceededError(error)).toBe(true);
     const answer = getCircuitOpenError(error);
     expect(answer?.code).toBe('ERR_BUDGET_EXCEEDED');
+    // The provider-shaped error says so too, for code that branches on its type or code.
+    expect((error as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('budget_exceeded');
+    expect((error as InstanceType<typeof OpenAI.BadRequestError>).type).toBe('budget_exceeded');
     expect(answer?.retryAfterMs).toBeGreaterThan(0);
     // No retry (maxRetries 2), nothing sent.
     expect(fake.requestCount).toBe(before);

@@ -192,6 +192,38 @@ describe('provider instruments', () => {
     }
   });
 
+  it('records only input tokens for embeddings, which have no output', async () => {
+    const { registry, reader } = setup(true);
+    const openai = registry.getOrCreateProvider('openai');
+    const usage = (operation: 'embeddings' | 'chat') => ({
+      operation,
+      model: 'text-embedding-3-small',
+      modelFromResponse: true,
+      inputTokens: 8,
+      outputTokens: 0,
+      slot: undefined,
+      cost: 0,
+    });
+    for (const operation of ['embeddings', 'chat'] as const)
+      openai.recordRequest({
+        admission: openai.admit(),
+        outcome: 'success',
+        statusCode: 200,
+        durationMs: 5,
+        ttfbMs: 5,
+        endedAt: openai.clock.now(),
+        reason: undefined,
+        retryAfterMs: undefined,
+        usage: usage(operation),
+      });
+    const tokens = metricNamed(await reader.metrics(), METRICS.tokenUsage.otelName) as HistogramMetricData;
+    expect(
+      tokens.dataPoints
+        .map((point) => `${point.attributes[ATTR.operationName]} ${point.attributes[ATTR.tokenType]}`)
+        .sort(),
+    ).toEqual(['chat input', 'chat output', 'embeddings input']);
+  });
+
   it('reports the early warning per signal: 1 on the signal trending up, 0 on the other', async () => {
     const clock = new ManualClock();
     const registry = new ProviderRegistry(resolveOptions({}, {}), clock);

@@ -71,6 +71,33 @@ describe('the usage reader, per wire format', () => {
     });
   });
 
+  it('Anthropic: a message_delta that repeats only some input counters replaces those, never the others, and never adds', () => {
+    // The SDK's MessageStream (@anthropic-ai/sdk 1.16, lib/MessageStream.js) overwrites each
+    // counter message_delta reports and keeps the ones it leaves out.
+    const text = body
+      .anthropicSse()
+      .replace('"usage":{"output_tokens":15}', '"usage":{"cache_read_input_tokens":7,"output_tokens":15}');
+    expect(text).toContain('"cache_read_input_tokens":7');
+    // message_start: input 25 + cache creation 0 + cache read 5; message_delta: cache read now 7.
+    expect(read('anthropic', 'sse', text)).toMatchObject({ found: true, input: 32, output: 15 });
+    const repeated = body
+      .anthropicSse()
+      .replace(
+        '"usage":{"output_tokens":15}',
+        '"usage":{"input_tokens":25,"cache_creation_input_tokens":0,"cache_read_input_tokens":5,"output_tokens":15}',
+      );
+    expect(read('anthropic', 'sse', repeated)).toMatchObject({ found: true, input: 30, output: 15 });
+  });
+
+  it('Gemini: a later chunk that leaves out thoughtsTokenCount keeps the earlier value', () => {
+    const chunk = (usage: Record<string, number>) =>
+      `data: ${JSON.stringify({ candidates: [], usageMetadata: usage, modelVersion: 'gemini-2.5-pro' })}\r\n\r\n`;
+    const text =
+      chunk({ promptTokenCount: 10, candidatesTokenCount: 1, thoughtsTokenCount: 40 }) +
+      chunk({ promptTokenCount: 10, candidatesTokenCount: 20 });
+    expect(read('gemini', 'sse', text)).toMatchObject({ found: true, input: 10, output: 60 });
+  });
+
   it('Anthropic, a stream that broke after message_start: the input billed so far', () => {
     const text = body.anthropicSse();
     const cut = text.indexOf('event: message_delta');
@@ -130,9 +157,16 @@ describe('the usage reader, bounded and robust', () => {
     '%s: the same result wherever a chunk boundary falls (inside a key, a number, a CRLF)',
     (_, format, kind, text, input, output) => {
       const length = Buffer.byteLength(text);
+      const { model } = read(format, kind, text);
+      expect(model).toMatch(/^[a-z]/);
       for (let split = 1; split < length; split++) {
         const result = read(format, kind, text, [split]);
-        expect({ split, input: result.input, output: result.output }).toEqual({ split, input, output });
+        expect({ split, input: result.input, output: result.output, model: result.model }).toEqual({
+          split,
+          input,
+          output,
+          model,
+        });
       }
     },
   );

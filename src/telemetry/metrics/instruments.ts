@@ -127,7 +127,9 @@ function attachHistograms(
     const usage = request.usage;
     if (tokens !== undefined && usage?.slot !== undefined) {
       tokens.record(usage.inputTokens, attributes.tokens(usage.slot, usage.operation, 'input'));
-      tokens.record(usage.outputTokens, attributes.tokens(usage.slot, usage.operation, 'output'));
+      // An embedding has no output: a 0 would only add points to the output distribution.
+      if (usage.operation !== 'embeddings')
+        tokens.record(usage.outputTokens, attributes.tokens(usage.slot, usage.operation, 'output'));
     }
   };
   for (const request of backlog) record(request.provider, request);
