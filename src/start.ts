@@ -1,7 +1,10 @@
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { log, logOnce, setLogLevel } from './common/log.js';
-import type { ProviderHealthOptions, ResolvedOptions } from './config/options.js';
+import { defaultFleetName } from './config/fleet-name.js';
+import type { InvalidSetting, ProviderHealthOptions, ResolvedOptions } from './config/options.js';
+import type { FleetRedisTarget } from './config/redis-url.js';
 import { resolveOptions } from './config/resolve.js';
+import { FleetClientMissingError, startFleet } from './fleet/index.js';
 import { FileBaselineStore } from './health/baseline-file-store.js';
 import { installInterception } from './intercept/index.js';
 import { configureRegistry, peekRegistry } from './providers/global-registry.js';
@@ -40,6 +43,7 @@ export function start(options: ProviderHealthOptions = {}): ProviderRegistry | u
     return undefined;
   }
   holder[STARTED] = registry;
+  startPart('fleet', () => startFleetPart(registry, resolved));
   const telemetry = startPart('telemetry', () => startTelemetry(registry));
   startPart('server', () => startServer(registry, resolved, telemetry));
   const baselineDir = resolved.baselineDir;
@@ -74,6 +78,47 @@ function startPart<T>(name: string, run: () => T): T | undefined {
     logOnce(`start:${name}`, `provider-health could not start its ${name}; requests are unaffected`, error);
     return undefined;
   }
+}
+
+/**
+ * The fleet, when `fleet.redis` is set (docs/design.md, "Fleet"). Whatever goes wrong here (a bad
+ * setting, ioredis not installed, Redis unreachable) costs one message, and every replica keeps
+ * its own breakers.
+ */
+function startFleetPart(registry: ProviderRegistry, resolved: ResolvedOptions): void {
+  const settings = fleetSettings(resolved);
+  if (settings === undefined) return;
+  if ('invalid' in settings) {
+    logOnce(
+      'start:fleet',
+      `${settings.invalid.message}; the fleet is off, each replica keeps its own breakers`,
+    );
+    return;
+  }
+  const { redis, fleet } = settings;
+  startFleet(registry, { redis, fleet, log }).then(
+    (started) => {
+      log('info', `fleet ${fleet}: sharing breakers through Redis ${redis.display}`, {
+        replica: started.store.replicaId,
+      });
+      // The process is about to exit (nothing else to do): give back trial slots, leave the list of replicas.
+      process.once('beforeExit', () => void started.close());
+    },
+    (error: unknown) =>
+      error instanceof FleetClientMissingError
+        ? logOnce('start:fleet', error.message)
+        : logOnce('start:fleet', 'the fleet could not start; each replica keeps its own breakers', error),
+  );
+}
+
+function fleetSettings(
+  resolved: ResolvedOptions,
+): { redis: FleetRedisTarget; fleet: string } | InvalidSetting | undefined {
+  const { fleetRedis: redis, fleetName: name } = resolved;
+  if (redis === undefined) return undefined;
+  if ('invalid' in redis) return redis;
+  if (typeof name === 'object') return name;
+  return { redis, fleet: name ?? defaultFleetName() };
 }
 
 function startServer(

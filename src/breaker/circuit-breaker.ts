@@ -1,4 +1,5 @@
 import { type Clock, systemClock, wallTimeOf } from '../common/clock.js';
+import type { BreakerCoordinator, SharedState, TrialResult } from './breaker-coordinator.js';
 import {
   type BreakerOptions,
   checkDurationMs,
@@ -25,6 +26,8 @@ const OPEN = 1;
 const HALF_OPEN = 2;
 type StateCode = typeof CLOSED | typeof OPEN | typeof HALF_OPEN;
 const STATE_NAMES: readonly CircuitState[] = ['closed', 'open', 'half_open'];
+const TRIAL_SUCCESS: TrialResult = { outcome: 'success' };
+const TRIAL_IGNORED: TrialResult = { outcome: 'ignored' };
 
 /**
  * One provider's circuit, the single source of truth for its state (docs/design.md, "Breaker semantics"):
@@ -50,6 +53,10 @@ export class CircuitBreaker {
   private readonly trialStarts: number[] = [];
   private lastTrialId = 0;
   private timer: unknown;
+  /** The fleet, while it is reachable (docs/design.md, "Fleet"); undefined: this breaker decides alone. */
+  private coordinator: BreakerCoordinator | undefined;
+  /** The fleet counts failures: a success while closed must be reported to reset the count. */
+  private fleetCounting = false;
   private _failureThreshold: number;
   private _recoveryTimeoutMs: number;
   private _successThreshold: number;
@@ -178,6 +185,7 @@ export class CircuitBreaker {
   onSuccess(admission: Admission, call?: CallTiming): void {
     if (this.code === CLOSED) {
       this.failures = 0;
+      if (this.fleetCounting) this.coordinator?.success();
       if (this.slowCalls !== undefined && call !== undefined) this.countCall(call);
       return;
     }
@@ -190,7 +198,19 @@ export class CircuitBreaker {
     this.advance(now);
     if (this.code !== HALF_OPEN || !this.settleTrial(admission)) return;
     if (this.slowCalls !== undefined && call !== undefined && slowCallTime(call) > this._slowCallMs) {
-      this.open('half_open_slow_call', now, 0, this.slowDetail(call));
+      const detail = this.slowDetail(call);
+      this.coordinator?.trialEnded(admission, {
+        outcome: 'failure',
+        reason: 'half_open_slow_call',
+        minOpenMs: 0,
+        detail,
+      });
+      this.open('half_open_slow_call', now, 0, detail);
+      return;
+    }
+    // The fleet counts trial successes across replicas and closes the circuit everywhere.
+    if (this.coordinator !== undefined) {
+      this.coordinator.trialEnded(admission, TRIAL_SUCCESS);
       return;
     }
     this.successes++;
@@ -204,12 +224,29 @@ export class CircuitBreaker {
   onFailure(admission: Admission, detail?: string, minOpenMs = 0, call?: CallTiming): void {
     const now = this.clock.now();
     if (this.code === CLOSED) {
+      if (this.coordinator !== undefined) {
+        // Counted fleet-wide: the fleet opens the circuit everywhere at the threshold. Failures of
+        // this replica's own that reach it (none reset since, here or by the fleet) open it here
+        // at once, without waiting for the fleet's answer.
+        this.failures++;
+        this.fleetCounting = true;
+        this.coordinator.failure(detail, minOpenMs);
+        if (this.failures >= this._failureThreshold) this.open('failure_threshold', now, minOpenMs, detail);
+        else if (this.slowCalls !== undefined && call !== undefined) this.countCall(call);
+        return;
+      }
       if (++this.failures >= this._failureThreshold) this.open('failure_threshold', now, minOpenMs, detail);
       else if (this.slowCalls !== undefined && call !== undefined) this.countCall(call);
       return;
     }
     this.advance(now);
     if (this.code !== HALF_OPEN || !this.settleTrial(admission)) return;
+    this.coordinator?.trialEnded(admission, {
+      outcome: 'failure',
+      reason: 'half_open_failure',
+      minOpenMs,
+      detail,
+    });
     this.open('half_open_failure', now, minOpenMs, detail);
   }
 
@@ -221,6 +258,8 @@ export class CircuitBreaker {
     const window = this.slowCalls as SlowCallWindow;
     if (window.add(time > this._slowCallMs)) {
       const detail = `${window.slow} of the last ${window.size} calls slower than ${this._slowCallMs} ms`;
+      // The fleet counts failures, not this replica's slow calls: it takes the opening as made here.
+      this.coordinator?.tripped('slow_call_rate', detail);
       this.open('slow_call_rate', this.clock.now(), 0, detail);
     }
   }
@@ -231,11 +270,13 @@ export class CircuitBreaker {
 
   /** A request admitted as a trial that ended without an outcome (caller canceled): frees its slot. */
   onIgnored(admission: Admission): void {
-    if (this.code === HALF_OPEN) this.settleTrial(admission);
+    if (this.code === HALF_OPEN && this.settleTrial(admission))
+      this.coordinator?.trialEnded(admission, TRIAL_IGNORED);
   }
 
   /** Operator action: close and clear counters. */
   reset(): void {
+    this.coordinator?.reset();
     const now = this.clock.now();
     this.forced = false;
     if (this.code === CLOSED) {
@@ -254,22 +295,58 @@ export class CircuitBreaker {
     this.forced = true;
     const openFor =
       durationMs === undefined ? Number.POSITIVE_INFINITY : checkDurationMs('durationMs', durationMs);
+    this.coordinator?.forceOpen(durationMs);
     // An operator's duration is exact: not stretched to the recovery timeout.
     this.open('manual_open', now, openFor, undefined, true);
   }
 
   /** An active health check succeeded: an open circuit may start its trials now, never close directly. */
   onHealthCheckSuccess(): void {
-    if (this.code === OPEN && !this.forced) this.transition(HALF_OPEN, 'health_check', this.clock.now());
+    if (this.code !== OPEN || this.forced) return;
+    this.coordinator?.healthCheckSucceeded();
+    this.transition(HALF_OPEN, 'health_check', this.clock.now());
+  }
+
+  /** Shares this circuit with the fleet, or (undefined) decides alone again, from the state it is in. */
+  coordinate(coordinator: BreakerCoordinator | undefined): void {
+    this.coordinator = coordinator;
+    this.fleetCounting = false;
+  }
+
+  /**
+   * Applies a state the fleet decided (docs/design.md, "Fleet"): open for a duration from now or
+   * with no end, half-open, or closed. Already in that state, only the time to the trials moves.
+   */
+  applyShared(shared: SharedState): void {
+    const now = this.clock.now();
+    this.fleetCounting = shared.counting;
+    // The fleet's count went back to 0 (a success elsewhere): this replica's run of failures ends too.
+    if (shared.state === 'closed' && !shared.counting && this.code === CLOSED) this.failures = 0;
+    if (shared.state === 'open') {
+      this.forced = shared.forced;
+      const openFor = shared.retryInMs ?? Number.POSITIVE_INFINITY;
+      this.open(this.code === OPEN ? 'fleet' : shared.reason, now, openFor, shared.detail, true);
+    } else if (shared.state === 'half_open') {
+      if (this.code !== HALF_OPEN) this.transition(HALF_OPEN, shared.reason, now, shared.detail);
+    } else if (this.code !== CLOSED) {
+      this.transition(CLOSED, shared.reason, now, shared.detail);
+    }
   }
 
   private admitSlow(now: number): Admission {
     this.advance(now);
     if (this.code === CLOSED) return ADMITTED;
     if (this.code === OPEN || this.trialIds.length >= this._successThreshold) return REJECTED;
+    let start = now;
+    if (this.coordinator !== undefined) {
+      // Only under a fleet-wide slot: at most successThreshold trials across the fleet.
+      const granted = this.coordinator.takeTrialSlot(this.lastTrialId + 1);
+      if (granted === undefined) return REJECTED;
+      start = granted;
+    }
     const id = ++this.lastTrialId;
     this.trialIds.push(id);
-    this.trialStarts.push(now);
+    this.trialStarts.push(start);
     return id;
   }
 
@@ -279,7 +356,15 @@ export class CircuitBreaker {
     if (this.code === HALF_OPEN) {
       const oldest = this.trialStarts[0];
       if (oldest !== undefined && now - oldest >= this._trialTimeoutMs) {
-        this.open('trial_timeout', now, 0, `trial unsettled after ${this._trialTimeoutMs} ms`);
+        const detail = `trial unsettled after ${this._trialTimeoutMs} ms`;
+        const trial = this.trialIds[0] as number;
+        this.coordinator?.trialEnded(trial, {
+          outcome: 'failure',
+          reason: 'trial_timeout',
+          minOpenMs: 0,
+          detail,
+        });
+        this.open('trial_timeout', now, 0, detail);
       }
     }
   }
@@ -307,11 +392,20 @@ export class CircuitBreaker {
     if (Number.isFinite(this.retryAt)) {
       // One timer per opening (not per request) so the move to half-open is seen live by
       // gauges and event streams even when no request arrives to trigger it.
-      this.timer = this.clock.setTimer(() => {
-        this.timer = undefined;
-        if (this.code === OPEN) this.advance(this.clock.now());
-      }, this.retryAt - now);
+      this.armTimer(now);
     }
+  }
+
+  private armTimer(now: number): void {
+    this.timer = this.clock.setTimer(() => {
+      this.timer = undefined;
+      if (this.code !== OPEN) return;
+      const at = this.clock.now();
+      // Node's timers count from the event loop's cached time, which lags the clock on a busy
+      // loop: the timer may fire a little before retryAt. It then waits for the rest.
+      if (at < this.retryAt) this.armTimer(at);
+      else this.advance(at);
+    }, this.retryAt - now);
   }
 
   private transition(to: StateCode, reason: TransitionReason, now: number, detail?: string): void {

@@ -12,7 +12,9 @@ export type TransitionReason =
   | 'trial_timeout'
   | 'health_check'
   | 'manual_reset'
-  | 'manual_open';
+  | 'manual_open'
+  /** Another replica's decision, applied from the fleet (docs/design.md, "Fleet"); the detail says whose and why. */
+  | 'fleet';
 
 export interface TransitionEvent {
   provider: string;

@@ -18,6 +18,11 @@ export function isProviderName(value: unknown): value is string {
 export const ENDPOINT_KEY_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 export const QUALIFIED_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}(?:@[a-z0-9][a-z0-9._-]{0,63})?$/;
 
+/** A provider's or an endpoint's name (`openai`, `aws.bedrock@us-east-1`): what a breaker is called. */
+export function isQualifiedName(value: unknown): value is string {
+  return typeof value === 'string' && QUALIFIED_NAME_PATTERN.test(value);
+}
+
 /** `{ provider, endpoint }` of `provider@endpoint`, or just the provider. */
 export function splitEndpointName(name: string): { provider: string; endpoint: string | undefined } {
   const at = name.indexOf('@');

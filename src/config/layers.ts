@@ -76,14 +76,42 @@ export function normalizeOptions(raw: unknown, file?: string): OptionLayer {
   const accepted = `an object with any of ${known.join(', ')}`;
   for (const [name, value] of plainEntries(raw, root, accepted, file)) {
     const key = childKey('', name);
-    const spec = known.includes(name)
-      ? OPTION_TABLE.find((candidate) => candidate.option === name)
-      : undefined;
+    const group = known.filter((option) => option.startsWith(`${name}.`));
+    if (group.length > 0) {
+      // `fleet: { redis, name }`: each member is a setting of its own (`fleet.redis`).
+      if (value !== undefined) normalizeGroup(layer, key, value, group, file);
+      continue;
+    }
+    const spec = known.includes(name) ? specOf(name) : undefined;
     if (spec === undefined) throw unknownKey(key, value, known, file);
     // Code often spreads partial objects; an explicit undefined means "not set".
     if (value !== undefined) layer[spec.target] = spec.parse(value, key, file);
   }
   return layer as OptionLayer;
+}
+
+function normalizeGroup(
+  layer: Record<string, unknown>,
+  key: string,
+  value: unknown,
+  group: readonly string[],
+  file: string | undefined,
+): void {
+  const members = group.map((option) => option.slice(key.length + 1));
+  for (const [name, member] of plainEntries(
+    value,
+    key,
+    `an object with any of ${members.join(', ')}`,
+    file,
+  )) {
+    const spec = members.includes(name) ? specOf(`${key}.${name}`) : undefined;
+    if (spec === undefined) throw unknownKey(childKey(key, name), member, members, file);
+    if (member !== undefined) layer[spec.target] = spec.parse(member, childKey(key, name), file);
+  }
+}
+
+function specOf(option: string): OptionSpec | undefined {
+  return OPTION_TABLE.find((candidate) => candidate.option === option);
 }
 
 /** Layers in precedence order (code, environment, file); defaults fill whatever none set. */

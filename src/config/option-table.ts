@@ -1,12 +1,14 @@
 import { DEFAULT_BREAKER_OPTIONS } from '../breaker/breaker-options.js';
 import { LOG_LEVELS, type LogLevel } from '../common/log.js';
 import { splitEndpointName } from '../common/provider-name.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError, isConfigError } from './config-error.js';
 import { parseCurrency } from './cost-options.js';
 import { parseDuration, parseInterval, parsePositiveDuration, parseTimeout } from './duration.js';
+import { parseFleetName } from './fleet-name.js';
 import { parseHostPattern, parseProviderName } from './host-pattern.js';
-import type { Mode, ProviderOptions, RejectWith, ResolvedOptions } from './options.js';
+import type { InvalidSetting, Mode, ProviderOptions, RejectWith, ResolvedOptions } from './options.js';
 import { parseProviders } from './provider-options.js';
+import { parseFleetRedis } from './redis-url.js';
 import { parseRelativeThreshold, parseRelativeThresholdText } from './relative-threshold.js';
 import { DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORT, parseServer } from './server-address.js';
 import {
@@ -56,6 +58,8 @@ export interface OptionSpec {
   readonly notInFile?: boolean;
   /** A duration in milliseconds: the README shows its default as `60s`. */
   readonly duration?: boolean;
+  /** The README's default when it is not a constant of DEFAULT_OPTIONS. */
+  readonly defaultText?: string;
   readonly meaning: string;
 }
 
@@ -97,6 +101,22 @@ function parseLogLevel(value: unknown, key: string, file?: string): LogLevel {
 
 const checkInterval: Parse<number | false> = (value, key, file) =>
   value === false || value === 'off' ? false : parseInterval(value, key, file);
+
+/**
+ * A setting of an optional feature: a bad value turns off that feature only (one message when it
+ * would start), not the plugin. The fleet is such a feature: without it each replica keeps its own
+ * breakers, which is what the service had before.
+ */
+function featureSetting<T>(parse: Parse<T>): Parse<T | InvalidSetting> {
+  return (value, key, file) => {
+    try {
+      return parse(value, key, file);
+    } catch (error) {
+      if (isConfigError(error)) return { invalid: error };
+      throw error;
+    }
+  };
+}
 
 /** Every setting, in the order the README and error messages list them. A new setting is one entry here. */
 export const OPTION_TABLE: readonly OptionSpec[] = [
@@ -277,6 +297,23 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     parse: parseLogLevel,
     meaning: '`debug`, `info`, `warn`, `error` or `silent` (log lines are JSON on stderr)',
   },
+  {
+    option: 'fleet.redis',
+    env: 'PROVIDER_HEALTH_REDIS_URL',
+    target: 'fleetRedis',
+    parse: featureSetting(parseFleetRedis),
+    meaning:
+      'shares the breakers of all replicas through Redis or Valkey (see "Running a fleet"): `redis://[user[:password]@]host[:port][/db]`, `rediss://…`, for Redis Cluster comma-separated seed URLs; a bad value turns off the fleet only',
+  },
+  {
+    option: 'fleet.name',
+    env: 'PROVIDER_HEALTH_FLEET',
+    target: 'fleetName',
+    parse: featureSetting(parseFleetName),
+    defaultText: 'the service name (`OTEL_SERVICE_NAME`), else `provider-health`',
+    meaning:
+      "the fleet's name and key prefix: the replicas that share breakers; letters, digits, `.`, `_`, `-`, at most 64",
+  },
 ];
 
 /** The one set of defaults (docs/design.md, "Configuration"). */
@@ -299,6 +336,8 @@ export const DEFAULT_OPTIONS: Readonly<GlobalOptions> = Object.freeze({
   trendDetection: true,
   baselineDir: undefined,
   logLevel: 'info',
+  fleetRedis: undefined,
+  fleetName: undefined,
   currency: 'USD',
   tokenUsageMetric: true,
 } satisfies GlobalOptions);
@@ -307,6 +346,7 @@ export const GLOBAL_KEYS = Object.keys(DEFAULT_OPTIONS) as GlobalKey[];
 
 /** The default of a setting as the README shows it, from DEFAULT_OPTIONS: `60s`, `5`, none. */
 export function defaultText(spec: OptionSpec): string {
+  if (spec.defaultText !== undefined) return spec.defaultText;
   const value: unknown = Object.hasOwn(DEFAULT_OPTIONS, spec.target)
     ? DEFAULT_OPTIONS[spec.target as GlobalKey]
     : undefined;

@@ -5,6 +5,8 @@ import type { PriceRule } from '../health/price-table.js';
 import type { Outcome } from '../outcome/outcome.js';
 import type { BodyRule, OutcomeRules } from '../outcome/rules.js';
 import type { UsageFormat } from '../usage/usage-format.js';
+import type { ConfigError } from './config-error.js';
+import type { FleetRedisTarget } from './redis-url.js';
 
 /** Where a duration may be given as `500ms`, `60s`, `1m` or a bare number of milliseconds. */
 export type DurationInput = number | string;
@@ -153,6 +155,23 @@ export interface ProviderHealthOptions {
   currency?: string;
   /** Export `gen_ai.client.token.usage`; turn off when SDK-level instrumentation already does. @default true */
   tokenUsageMetric?: boolean;
+  /** Replicas share their breakers through Redis (docs/fleet.md). */
+  fleet?: FleetOptions;
+}
+
+export interface FleetOptions {
+  /** `redis://[user[:password]@]host[:port][/db]`, `rediss://…`; Redis Cluster: comma-separated seed URLs. */
+  redis?: string;
+  /** The fleet's name and key prefix. @default the service name (OTEL_SERVICE_NAME), else 'provider-health' */
+  name?: string;
+}
+
+/**
+ * A setting of an optional feature (the fleet) whose value is invalid: that feature stays off, with
+ * this error as its one message, and the plugin runs without it. Every replica keeps its own breakers.
+ */
+export interface InvalidSetting {
+  readonly invalid: ConfigError;
 }
 
 /** Options after resolution: every value present, durations in milliseconds. */
@@ -224,6 +243,10 @@ export interface ResolvedOptions {
   trendDetection: boolean;
   baselineDir: string | undefined;
   logLevel: LogLevel;
+  /** Where the fleet's Redis is; undefined: no fleet. */
+  fleetRedis: FleetRedisTarget | InvalidSetting | undefined;
+  /** undefined: the default (the service name). */
+  fleetName: string | InvalidSetting | undefined;
   currency: string;
   tokenUsageMetric: boolean;
 }

@@ -32,8 +32,14 @@ interface Slot {
 export class FailureCounts {
   private readonly slots = new Map<string, Slot>();
 
-  /** `send` resolves once the reply has been applied (or the command was dropped). */
-  constructor(private readonly send: (provider: string, args: CountArgs) => Promise<unknown>) {}
+  /**
+   * `send` resolves once the reply has been applied (or the command was dropped); `settled` is told
+   * when a provider has nothing left on its way.
+   */
+  constructor(
+    private readonly send: (provider: string, args: CountArgs) => Promise<unknown>,
+    private readonly settled: (provider: string) => void = () => undefined,
+  ) {}
 
   /** Work for `provider` is pending or in flight. */
   has(provider: string): boolean {
@@ -88,6 +94,7 @@ export class FailureCounts {
   private flush(provider: string, slot: Slot): void {
     if (!slot.reset && slot.failures === 0) {
       this.slots.delete(provider);
+      this.settled(provider);
       return;
     }
     const args: CountArgs = [

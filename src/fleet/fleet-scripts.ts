@@ -1,4 +1,4 @@
-import { LIMITS, PROVIDER_NAME_LUA, PROVIDER_NAME_MAX } from './limits.js';
+import { LIMITS, NAME_PART_LUA, NAME_PART_MAX } from './limits.js';
 
 /**
  * The fleet's Lua scripts (docs/fleet.md, "Scripts"). Each runs atomically on the node that owns
@@ -34,9 +34,19 @@ if not gen then
   gen = candidate
   redis.call('SET', K_GEN, gen)
 end
+local function name_part(s)
+  return #s >= 1 and #s <= ${NAME_PART_MAX} and string.find(s, '${NAME_PART_LUA}') ~= nil
+end
+-- A provider (openai) or one of its endpoints (aws.bedrock@us-east-1).
+local function valid_name(p)
+  if #p > ${2 * NAME_PART_MAX + 1} then return false end
+  local at = string.find(p, '@', 1, true)
+  if not at then return name_part(p) end
+  return name_part(string.sub(p, 1, at - 1)) and name_part(string.sub(p, at + 1))
+end
 local function provider_arg(i)
-  local p = str(i, ${PROVIDER_NAME_MAX}, '${PROVIDER_NAME_LUA}')
-  if p == '' then bad('provider') end
+  local p = str(i, ${2 * NAME_PART_MAX + 1}, nil)
+  if not valid_name(p) then bad('provider') end
   return p
 end
 local function num(v, default)
@@ -190,7 +200,9 @@ for id, exp in pairs(rec.L) do
     end
   end
 end
-if live >= max_trials or kept >= ${LIMITS.leases} then
+-- A success's slot is not granted again: it counts toward closing, so a recovery runs at most
+-- max_trials trials in all when they succeed (docs/fleet.md, "Leases").
+if live + rec.k >= max_trials or kept >= ${LIMITS.leases} then
   save(p, rec)
   local wait = lease_ms
   if earliest then wait = earliest - now end
@@ -214,7 +226,9 @@ local threshold = int(9, 1, ${LIMITS.maxTrials})
 local recovery = int(10, 0, ${LIMITS.durationMs})
 local min_open = int(11, 0, ${LIMITS.durationMs})
 local reason = str(12, 20, nil)
-if reason ~= 'half_open_failure' and reason ~= 'trial_timeout' then bad('reason') end
+if reason ~= 'half_open_failure' and reason ~= 'half_open_slow_call' and reason ~= 'trial_timeout' then
+  bad('reason')
+end
 local detail = detail_arg(13)
 local rec = load(p)
 if lease_gen ~= gen or not rec or rec.s ~= 'half_open' or rec.L[lease_id] == nil then
@@ -242,7 +256,9 @@ return reply('opened', p, rec)
 
 /**
  * Operator and recovery actions: ARGV p, action, durationMs (-1: no end), detail, then for
- * 'seed' the expected generation, forced (0/1) and the replica that first opened it. A seed
+ * 'trip' the reason (an opening a replica's breaker made by a rule the fleet does not count: the
+ * slow-call rule), for 'seed' the expected generation, forced (0/1) and the replica that first
+ * opened it. A seed
  * restores an opening that a replica remembers into a store that lost its data: it applies only
  * in the generation the replica found and only where that generation has the provider closed.
  */
@@ -259,6 +275,14 @@ if action == 'reset' then
 elseif action == 'force_open' then
   open(rec, duration, true, replica, 'manual_open', detail)
   commit(p, rec, 'manual_open')
+  return reply('opened', p, rec)
+elseif action == 'trip' then
+  local why = str(9, 20, nil)
+  if why ~= 'slow_call_rate' then bad('reason') end
+  if duration < 0 then bad('duration') end
+  if rec.s ~= 'closed' then return reply('ignored', p, rec) end
+  open(rec, duration, false, replica, why, detail)
+  commit(p, rec, why)
   return reply('opened', p, rec)
 elseif action == 'health_check' then
   if rec.s ~= 'open' or rec.fo then return reply('ignored', p, rec) end
@@ -299,7 +323,7 @@ local views = {}
 local raw = redis.call('HGETALL', K_STATE)
 for i = 1, #raw, 2 do
   local p = raw[i]
-  if #p <= ${PROVIDER_NAME_MAX} and string.find(p, '${PROVIDER_NAME_LUA}') then
+  if valid_name(p) then
     local rec = load(p)
     if rec then views[p] = view(p, rec) end
   end

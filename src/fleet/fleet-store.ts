@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '../common/clock.js';
 import { log as pluginLog } from '../common/log.js';
-import { isProviderName } from '../common/provider-name.js';
+import { isQualifiedName } from '../common/provider-name.js';
 import { isFleetName } from '../config/fleet-name.js';
 import { scrubSecret } from '../config/redis-url.js';
 import { FailureCounts } from './failure-counts.js';
@@ -22,6 +22,7 @@ import type {
   FleetStats,
   FleetStoreOptions,
   FleetTrialOutcome,
+  FleetTrip,
   FleetView,
 } from './fleet-types.js';
 import { parseMessage, WireError, type WireReply } from './fleet-wire.js';
@@ -74,13 +75,21 @@ export class FleetStore {
   private readonly replicaTtlMs: number;
   private readonly listeners: { [E in keyof FleetEvents]: Set<FleetEvents[E]> } = {
     state: new Set(),
+    counted: new Set(),
     connected: new Set(),
     disconnected: new Set(),
   };
   private readonly acquiring = new Set<string>();
   private readonly acquireBackoff = new Map<string, number>();
   private readonly leases = new Map<string, FleetLease>();
-  private readonly statistics: FleetStats = { commands: 0, dropped: 0, inFlight: 0, messages: 0, refused: 0 };
+  private readonly statistics: FleetStats = {
+    commands: 0,
+    snapshots: 0,
+    dropped: 0,
+    inFlight: 0,
+    messages: 0,
+    refused: 0,
+  };
   private isConnected = false;
   private everConnected = false;
   private closed = false;
@@ -133,8 +142,10 @@ export class FleetStore {
       onUnreachable: (reason) => this.markDisconnected(reason),
       scrub: (text) => scrubSecret(text, options.redis.password),
     });
-    this.counts = new FailureCounts((provider, args) =>
-      this.call('count', [provider, ...args]).then((reply) => reply && this.applyReply(reply)),
+    this.counts = new FailureCounts(
+      (provider, args) =>
+        this.call('count', [provider, ...args]).then((reply) => reply && this.applyReply(reply)),
+      (provider) => this.emit('counted', provider),
     );
   }
 
@@ -188,11 +199,16 @@ export class FleetStore {
 
   /** A failure while closed. Counted fleet-wide; opens the fleet at `failureThreshold`. */
   failure(provider: string, report: FleetFailure): void {
-    if (!this.isConnected || !isProviderName(provider)) return;
+    if (!this.isConnected || !isQualifiedName(provider)) return;
     const state = this.mirror.get(provider);
     // Like the breaker: a request admitted before the opening says nothing about the provider now.
     if (state !== undefined && state.state !== 'closed') return;
     this.counts.failure(provider, report);
+  }
+
+  /** Failures or a reset of this replica's are on their way to the fleet count. */
+  countsPending(provider: string): boolean {
+    return this.counts.has(provider);
   }
 
   /**
@@ -214,7 +230,7 @@ export class FleetStore {
    * time, disconnected, a request already on the way). Never rejects.
    */
   acquireTrialLease(provider: string, request: FleetLeaseRequest): Promise<FleetLease | undefined> {
-    if (!this.isConnected || this.acquiring.has(provider) || !isProviderName(provider)) {
+    if (!this.isConnected || this.acquiring.has(provider) || !isQualifiedName(provider)) {
       return NOTHING;
     }
     const until = this.acquireBackoff.get(provider);
@@ -249,6 +265,16 @@ export class FleetStore {
   /** Operator: close fleet-wide and clear the counts. Resolves false when not applied. */
   reset(provider: string): Promise<boolean> {
     return this.control(provider, ['reset', -1, '']);
+  }
+
+  /**
+   * A replica's breaker opened by a rule the fleet does not count (the slow-call rule): opens the
+   * fleet for `recoveryTimeoutMs` unless it is open already. Resolves false when not applied.
+   */
+  trip(provider: string, trip: FleetTrip): Promise<boolean> {
+    if (!this.isConnected) return Promise.resolve(false);
+    const duration = clampInt(trip.recoveryTimeoutMs, 0, LIMITS.durationMs);
+    return this.control(provider, ['trip', duration, truncateDetail(trip.detail) ?? '', trip.reason]);
   }
 
   /** An active health check passed: an open (not forced) fleet may start its trials now. */
@@ -334,7 +360,7 @@ export class FleetStore {
   }
 
   private control(provider: string, args: (string | number)[]): Promise<boolean> {
-    if (!isProviderName(provider)) return Promise.resolve(false);
+    if (!isQualifiedName(provider)) return Promise.resolve(false);
     return this.call('control', [provider, ...args]).then((reply) => {
       if (reply === undefined) return false;
       this.applyReply(reply);
@@ -343,7 +369,7 @@ export class FleetStore {
   }
 
   private seed(seed: FleetSeed, generation: string, duringSync: boolean): Promise<boolean> {
-    if (!isProviderName(seed.provider)) return Promise.resolve(false);
+    if (!isQualifiedName(seed.provider)) return Promise.resolve(false);
     const retry = seed.retryInMs === undefined ? -1 : clampInt(seed.retryInMs, 0, LIMITS.durationMs);
     const openedBy =
       seed.openedBy !== undefined && REPLICA_ID.test(seed.openedBy) ? seed.openedBy : this.replicaId;
@@ -521,6 +547,7 @@ export class FleetStore {
 
   /** A snapshot that is also this replica's heartbeat (presence, tick). */
   private snapshot(sync: boolean): Promise<WireReply | undefined> {
+    this.statistics.snapshots++;
     return this.call('snapshot', [1, this.replicaTtlMs, this.heartbeatMs], sync).then((reply) =>
       reply?.views === undefined ? undefined : reply,
     );

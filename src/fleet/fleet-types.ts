@@ -40,6 +40,13 @@ export interface FleetFailure {
   detail?: string;
 }
 
+/** An opening a replica's breaker made by a rule the fleet does not count (the slow-call rule). */
+export interface FleetTrip {
+  reason: 'slow_call_rate';
+  recoveryTimeoutMs: number;
+  detail: string;
+}
+
 export interface FleetLeaseRequest {
   /** Trials at once across the fleet: the breaker's successThreshold. */
   maxTrials: number;
@@ -64,7 +71,7 @@ export type FleetTrialOutcome =
       recoveryTimeoutMs: number;
       minOpenMs?: number;
       /** @default 'half_open_failure' */
-      reason?: 'half_open_failure' | 'trial_timeout';
+      reason?: 'half_open_failure' | 'half_open_slow_call' | 'trial_timeout';
       detail?: string;
     }
   /** The trial ended without an outcome (caller canceled), or the lease went unused. */
@@ -94,6 +101,8 @@ export interface FleetView {
 export interface FleetStats {
   /** Scripts sent to Redis. */
   commands: number;
+  /** Of which snapshots: the heartbeat's, one per interval, and a resync's. */
+  snapshots: number;
   /** Work not sent: disconnected, or too much in flight. */
   dropped: number;
   inFlight: number;
@@ -108,6 +117,8 @@ export interface FleetEvents {
     previous: FleetProviderState | undefined,
     cause: FleetStateCause,
   ) => void;
+  /** This replica's failures and resets of `provider` have all been answered (or dropped). */
+  counted: (provider: string) => void;
   connected: () => void;
   disconnected: (reason: string) => void;
 }

@@ -1,4 +1,4 @@
-import { isProviderName } from '../common/provider-name.js';
+import { isQualifiedName } from '../common/provider-name.js';
 import { isFleetName } from '../config/fleet-name.js';
 import { LIMITS } from './limits.js';
 
@@ -18,9 +18,11 @@ export type FleetCircuitState = 'closed' | 'open' | 'half_open';
  */
 export type FleetReason =
   | 'failure_threshold'
+  | 'slow_call_rate'
   | 'recovery_timeout'
   | 'success_threshold'
   | 'half_open_failure'
+  | 'half_open_slow_call'
   | 'trial_timeout'
   | 'health_check'
   | 'manual_reset'
@@ -32,9 +34,11 @@ export type FleetReason =
 const STATES: readonly FleetCircuitState[] = ['closed', 'open', 'half_open'];
 const REASONS: readonly FleetReason[] = [
   'failure_threshold',
+  'slow_call_rate',
   'recovery_timeout',
   'success_threshold',
   'half_open_failure',
+  'half_open_slow_call',
   'trial_timeout',
   'health_check',
   'manual_reset',
@@ -159,7 +163,7 @@ export function parseReply(raw: unknown): WireReply {
 function parseView(value: unknown): WireView {
   const body = record(value);
   const provider = body.p;
-  if (!isProviderName(provider)) throw new WireError('malformed');
+  if (!isQualifiedName(provider)) throw new WireError('malformed');
   const state = oneOf(body.state, STATES);
   const retryInMs = int(body.retryInMs, -1, LIMITS.durationMs);
   // -1 ("no end") only ever describes an open circuit.

@@ -28,9 +28,12 @@ export const LIMITS = Object.freeze({
   replyBytes: 512 * 1024,
 });
 
-/** The provider-name alphabet (src/common/provider-name.ts), needed again in Lua. */
-export const PROVIDER_NAME_LUA = '^[a-z0-9][a-z0-9._-]*$';
-export const PROVIDER_NAME_MAX = 64;
+/**
+ * A breaker's name in Lua: a provider's, or an endpoint's `provider@key`, each part in the
+ * provider-name alphabet of at most 64 (src/common/provider-name.ts).
+ */
+export const NAME_PART_LUA = '^[a-z0-9][a-z0-9._-]*$';
+export const NAME_PART_MAX = 64;
 
 /** An integer within [min, max]; infinities go to the nearer end. */
 export function clampInt(value: number, min: number, max: number): number {

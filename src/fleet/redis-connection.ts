@@ -1,4 +1,5 @@
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import { MissingPackageError } from '../common/lazy-require.js';
 import type { FleetRedisTarget } from '../config/redis-url.js';
 import { FLEET_SCRIPTS, type FleetScriptName } from './fleet-scripts.js';
 
@@ -12,16 +13,20 @@ export interface RedisClientModule {
 export const REDIS_CLIENT_PACKAGE = 'ioredis';
 export const REDIS_CLIENT_RANGE = '^5.11.0 || ^6.1.0';
 
-/** `fleet.redis` is set but ioredis is not installed: an optional peer dependency (docs/fleet.md). */
-export class FleetClientMissingError extends Error {
-  override readonly name = 'FleetClientMissingError';
+/**
+ * `fleet.redis` is set but ioredis is not installed: an optional peer dependency (docs/fleet.md),
+ * reported like every other (src/common/lazy-require.ts), with the versions that work and what
+ * the service does meanwhile. The client is loaded with import() rather than lazyRequire(): the
+ * store starts after the preload, asynchronously, and ESM-only test copies load the same way.
+ */
+export class FleetClientMissingError extends MissingPackageError {
   constructor(cause: unknown) {
-    super(
-      `provider-health: the fleet (PROVIDER_HEALTH_REDIS_URL / fleet.redis) needs the Redis client ` +
-        `${REDIS_CLIENT_PACKAGE}, which is not installed: npm install ${REDIS_CLIENT_PACKAGE}@'${REDIS_CLIENT_RANGE}'. ` +
-        'Until then each replica keeps its own breakers.',
-      { cause },
-    );
+    super(REDIS_CLIENT_PACKAGE, 'provider-health: the fleet (PROVIDER_HEALTH_REDIS_URL / fleet.redis)', {
+      cause,
+    });
+    this.name = 'FleetClientMissingError';
+    this.message =
+      `${this.message}@'${REDIS_CLIENT_RANGE}'. ` + 'Until then each replica keeps its own breakers.';
   }
 }
 
@@ -108,6 +113,7 @@ export class RedisConnection {
     if (this.subscribed) return;
     await this.subscriber.subscribe(this.options.channel);
     this.subscribed = true;
+    if (this.options.target.cluster) unrefClusterSubscriber(this.subscriber);
   }
 
   /**
@@ -162,6 +168,10 @@ export class RedisConnection {
     // Without a listener ioredis prints every connection error to the console; the store logs
     // one warning per outage instead.
     client.on('error', () => undefined);
+    if (target.cluster) {
+      client.on('+node', (node: Redis) => unrefHandles(node));
+      client.on('reconnecting', () => unrefReconnectTimer(client));
+    } else unrefHandles(client as Redis);
     client.on('ready', () => {
       if (role === 'commands') this.options.onEvent('ready');
       else this.options.onEvent('subscriber-ready');
@@ -221,6 +231,39 @@ export class RedisConnection {
       ...(target.tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
     };
   }
+}
+
+/**
+ * The plugin never keeps a process alive (docs/design.md, "Breaker semantics"): a script that is
+ * done exits though its fleet's connections are open, and while Redis is away too. ioredis has no
+ * option for it, so each socket is unref'd once connected, and each reconnect timer once set
+ * (ioredis emits `reconnecting` on the next tick after setting it). A socket still connecting is
+ * held at most the connect timeout.
+ */
+const unreffed = new WeakSet<Redis>();
+function unrefHandles(node: Redis): void {
+  if (unreffed.has(node)) return;
+  unreffed.add(node);
+  node.on('connect', () => node.stream?.unref());
+  node.on('reconnecting', () => unrefReconnectTimer(node));
+  node.stream?.unref();
+}
+
+/**
+ * A Cluster subscribes over a connection of its own, which it announces nowhere: it is found by
+ * the property ioredis 5 and 6 keep it in, once subscribed (a guess that fails changes nothing).
+ */
+function unrefClusterSubscriber(cluster: Client): void {
+  const holder = (cluster as unknown as { subscriber?: { getInstance?: () => unknown } }).subscriber;
+  const instance = typeof holder?.getInstance === 'function' ? holder.getInstance() : undefined;
+  if (typeof instance === 'object' && instance !== null && 'stream' in instance && 'on' in instance)
+    unrefHandles(instance as Redis);
+}
+
+function unrefReconnectTimer(client: Client): void {
+  const timer: unknown = (client as unknown as { reconnectTimeout?: unknown }).reconnectTimeout;
+  if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function')
+    timer.unref();
 }
 
 function scriptCommand(name: FleetScriptName): string {

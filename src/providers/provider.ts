@@ -116,6 +116,8 @@ export class Provider {
   /** The provider this is an endpoint of; undefined for a provider. */
   readonly parent: Provider | undefined;
   readonly endpoint: EndpointInfo | undefined;
+  /** Told of each endpoint created from now on (the registry's: the fleet shares every breaker). */
+  onEndpoint: ((endpoint: Provider) => void) | undefined;
   /**
    * Tokens and spend (docs/design.md, "Token usage and cost"): the provider's, shared by its
    * endpoints, since a budget is the provider's whichever region spent it.
@@ -194,6 +196,7 @@ export class Provider {
     child.tripOn = this.tripOn;
     this.children.set(bounded, child);
     this.active = true;
+    this.onEndpoint?.(child);
     return child;
   }
 

@@ -2,6 +2,7 @@ import type { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import { defaultProbe, whyNoProbe } from '../checks/default-probes.js';
 import type { HealthCheckResult, HealthProbe } from '../checks/health-check.js';
 import { HealthCheckScheduler } from '../checks/health-check-scheduler.js';
+import { callSafely } from '../common/callbacks.js';
 import { type Clock, systemClock } from '../common/clock.js';
 import { compileHostPattern, wildcardPart } from '../common/host-pattern.js';
 import { log } from '../common/log.js';
@@ -59,6 +60,7 @@ export class ProviderRegistry {
   });
   private readonly probes = new Map<string, HealthProbe>();
   private readonly checks: HealthCheckScheduler;
+  private providerVisitors: readonly ((provider: Provider) => void)[] = [];
   private persistence: BaselinePersistence | undefined;
 
   readonly options: ResolvedOptions;
@@ -153,6 +155,22 @@ export class ProviderRegistry {
     if (listener === undefined) return;
     this.statusCallbacks.delete(callback);
     this.events.off('status', listener);
+  }
+
+  /**
+   * Calls `visit` for every provider and endpoint now and for each one created later (the fleet
+   * shares every breaker, including those of providers first named by `execute()` and of
+   * endpoints first seen in a request's host); returns the way to stop.
+   */
+  forEachProvider(visit: (provider: Provider) => void): () => void {
+    this.providerVisitors = [...this.providerVisitors, visit];
+    for (const provider of this.providers.values()) {
+      callSafely('provider', visit, provider, undefined);
+      for (const endpoint of provider.endpoints) callSafely('provider', visit, endpoint, undefined);
+    }
+    return () => {
+      this.providerVisitors = this.providerVisitors.filter((other) => other !== visit);
+    };
   }
 
   listProviders(): Provider[] {
@@ -263,6 +281,7 @@ export class ProviderRegistry {
         accepted: 'openai, anthropic, gemini or bedrock, the format its responses report usage in',
       });
     const provider = new Provider(config, this.events, this.clock);
+    provider.onEndpoint = (endpoint) => this.visitNew(endpoint);
     this.providers.set(name, provider);
     for (const pattern of config.hosts) this.hosts.add(compileHostPattern(pattern), provider);
     for (const [key, endpoint] of Object.entries(config.endpoints)) {
@@ -271,7 +290,12 @@ export class ProviderRegistry {
       const child = provider.endpointFor(key, address, endpoint.region);
       for (const host of hosts) this.hosts.add(host, child);
     }
+    this.visitNew(provider);
     this.persistence?.adopt(provider);
     return provider;
+  }
+
+  private visitNew(provider: Provider): void {
+    for (const visit of this.providerVisitors) callSafely('provider', visit, provider, undefined);
   }
 }

@@ -1,5 +1,6 @@
 import { isConfigError } from '../config/config-error.js';
 import { parseDuration } from '../config/duration.js';
+import { fleetOf } from '../fleet/index.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { AdminAuth } from './admin-auth.js';
 import { providerJson } from './health-json.js';
@@ -48,7 +49,7 @@ export function adminRoutes(registry: ProviderRegistry, options: ResolvedHandler
           sendJson(res, 200, {
             action: 'reset',
             previous_state: previous,
-            ...providerJson(provider.snapshot()),
+            ...providerJson(provider.snapshot(), fleetOf(registry)),
           });
         },
       },
@@ -70,7 +71,7 @@ export function adminRoutes(registry: ProviderRegistry, options: ResolvedHandler
           sendJson(res, 200, {
             action: 'open',
             previous_state: previous,
-            ...providerJson(provider.snapshot()),
+            ...providerJson(provider.snapshot(), fleetOf(registry)),
           });
         },
       },

@@ -1,4 +1,5 @@
 import type { CircuitState } from '../breaker/circuit-state.js';
+import { fleetOf, type RegistryFleet } from '../fleet/index.js';
 import {
   type HealthMetricsJson,
   healthMetricsToJson,
@@ -7,6 +8,7 @@ import {
 import type { HealthReason, HealthStatus } from '../health/health-status.js';
 import type { Provider } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
+import { type FleetJson, fleetJson, type ProviderFleetJson, providerFleetJson } from './fleet-json.js';
 
 export type OverallStatus = 'healthy' | 'degraded' | 'unhealthy';
 
@@ -31,6 +33,8 @@ export interface ProviderJson {
   metrics: HealthMetricsJson;
   /** By endpoint key (`us-east-1`): each region or deployment with its own circuit. Empty for most providers. */
   endpoints: Record<string, EndpointJson>;
+  /** The fleet-wide circuit, with a fleet (docs/design.md, "Fleet"); each endpoint has its own. */
+  fleet?: ProviderFleetJson;
 }
 
 export interface EndpointJson extends Omit<ProviderJson, 'endpoints'> {
@@ -38,16 +42,23 @@ export interface EndpointJson extends Omit<ProviderJson, 'endpoints'> {
   address: string | null;
 }
 
-export function providerJson(snapshot: ProviderHealthSnapshot): ProviderJson {
+export function providerJson(snapshot: ProviderHealthSnapshot, fleet?: RegistryFleet): ProviderJson {
   const endpoints: Record<string, EndpointJson> = {};
   for (const endpoint of snapshot.endpoints) {
-    endpoints[endpoint.key] = { ...unitJson(endpoint), region: endpoint.region, address: endpoint.address };
+    endpoints[endpoint.key] = {
+      ...unitJson(endpoint, fleet),
+      region: endpoint.region,
+      address: endpoint.address,
+    };
   }
-  return { ...unitJson(snapshot), endpoints };
+  return { ...unitJson(snapshot, fleet), endpoints };
 }
 
-function unitJson(snapshot: Omit<ProviderHealthSnapshot, 'endpoints'>): Omit<ProviderJson, 'endpoints'> {
-  return {
+function unitJson(
+  snapshot: Omit<ProviderHealthSnapshot, 'endpoints'>,
+  fleet: RegistryFleet | undefined,
+): Omit<ProviderJson, 'endpoints'> {
+  const json: Omit<ProviderJson, 'endpoints'> = {
     name: snapshot.name,
     status: snapshot.status,
     reasons: snapshot.reasons,
@@ -55,24 +66,36 @@ function unitJson(snapshot: Omit<ProviderHealthSnapshot, 'endpoints'>): Omit<Pro
     next_trial_in: snapshot.nextTrialIn,
     metrics: healthMetricsToJson(snapshot.metrics),
   };
+  if (fleet !== undefined)
+    json.fleet = providerFleetJson(fleet.state(snapshot.name), fleet.registry.clock.now());
+  return json;
 }
 
 export interface ProvidersView {
   status: OverallStatus;
   timestamp: string;
   providers: Record<string, ProviderJson>;
+  /** With a fleet: its name, this replica, whether Redis is reachable, the replicas seen. */
+  fleet?: FleetJson;
 }
 
 /** `GET /health/providers`, and the snapshot live clients receive. */
 export function providersView(registry: ProviderRegistry): ProvidersView {
   const providers: Record<string, ProviderJson> = {};
   const statuses: HealthStatus[] = [];
+  const fleet = fleetOf(registry);
   for (const provider of sortedProviders(registry)) {
     const snapshot = provider.snapshot();
     statuses.push(snapshot.status);
-    providers[provider.name] = providerJson(snapshot);
+    providers[provider.name] = providerJson(snapshot, fleet);
   }
-  return { status: overallStatus(statuses), timestamp: new Date().toISOString(), providers };
+  const view: ProvidersView = {
+    status: overallStatus(statuses),
+    timestamp: new Date().toISOString(),
+    providers,
+  };
+  if (fleet !== undefined) view.fleet = fleetJson(fleet);
+  return view;
 }
 
 export interface HealthView {

@@ -1,3 +1,4 @@
+import { fleetOf } from '../fleet/index.js';
 import type { Provider } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { healthView, providerJson, providersView } from './health-json.js';
@@ -37,7 +38,10 @@ export function healthRoutes(registry: ProviderRegistry, options: ResolvedHandle
       methods: {
         GET: ({ res, params }) => {
           const provider = providerFromPath(registry, params.name);
-          sendJson(res, 200, { ...providerJson(provider.snapshot()), timestamp: new Date().toISOString() });
+          sendJson(res, 200, {
+            ...providerJson(provider.snapshot(), fleetOf(registry)),
+            timestamp: new Date().toISOString(),
+          });
         },
       },
     },

@@ -71,6 +71,10 @@ ol.events li {
 }
 ol.events time { color: var(--muted); font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
 .empty { color: var(--muted); padding: 18px 12px; }
+table.fleet td:first-child { border-left-color: var(--info); }
+ul.replicas { list-style: none; margin: 6px 0; padding: 0; columns: 2; font-size: 13px; }
+details summary { color: var(--muted); cursor: pointer; font-size: 13px; margin-top: 8px; }
+code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; }
 #toast { position: fixed; right: 20px; bottom: 20px; padding: 10px 14px; border-radius: 6px; background: var(--panel); border: 1px solid var(--line); display: none; }
 #toast.show { display: block; }
 `;

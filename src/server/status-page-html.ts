@@ -46,6 +46,7 @@ export function renderStatusPage(input: StatusPageInput): string {
 ${names.length === 0 ? '<tr><td colspan="10" class="empty">No provider has been used yet.</td></tr>' : names.map((name) => row(name, input)).join('\n')}
 </tbody>
 </table>
+${view.fleet === undefined ? '' : fleetSection(view)}
 <h2>Recent transitions</h2>
 <ol id="events" class="events">${recentTransitions(input.events)}</ol>
 </main>
@@ -99,6 +100,44 @@ function unitRow(
 <td><div class="timeline">${segments}</div><div class="axis"><span>-60m</span><span>-30m</span><span>now</span></div></td>
 <td class="actions">–</td>
 </tr>`;
+}
+
+/**
+ * The fleet (docs/design.md, "Fleet"): whether this replica shares its breakers, the replicas seen,
+ * and per provider the fleet-wide circuit, who tripped it and why, and the trials in flight.
+ */
+function fleetSection(view: ProvidersView): string {
+  const fleet = view.fleet;
+  if (fleet === undefined) return '';
+  const link = fleet.connected ? 'shared' : 'Redis unreachable: deciding alone';
+  const units = Object.values(view.providers).flatMap((p) => [
+    p,
+    ...Object.keys(p.endpoints)
+      .sort()
+      .map((key) => p.endpoints[key] as EndpointJson),
+  ]);
+  const rows = units.map((p) => {
+    const f = p.fleet;
+    if (f === undefined) return '';
+    const tripped = f.state === 'closed' ? '–' : (f.opened_by ?? '–');
+    const why = f.state === 'closed' ? '–' : `${f.reason ?? ''}${f.detail === null ? '' : `: ${f.detail}`}`;
+    return `<tr data-provider="${e(p.name)}"><td>${e(p.name)}</td><td><span class="badge ${e(f.state)}">${e(label(f.state))}</span></td><td class="num">${e(f.failures)}</td><td>${e(tripped)}</td><td>${e(why)}</td><td class="num">${e(f.trials_in_flight)}</td></tr>`;
+  });
+  const replicas = fleet.replicas
+    .map(
+      (r) =>
+        `<li><code>${e(r.id)}</code> <span class="meta">${e(Math.round(r.last_seen_ms_ago / 1000))} s ago</span></li>`,
+    )
+    .join('');
+  return `<h2>Fleet</h2>
+<div id="fleet">
+<p class="meta">fleet <strong id="fleet-name">${e(fleet.name)}</strong> · this replica <code>${e(fleet.replica)}</code> · <span id="fleet-link" class="badge ${fleet.connected ? 'closed' : 'open'}">${e(link)}</span> · <span id="fleet-count">${e(fleet.replicas_seen)}</span> replicas seen</p>
+<table class="fleet">
+<thead><tr><th>Provider</th><th>Fleet circuit</th><th>Failures</th><th>Tripped by</th><th>Why</th><th>Trials in flight</th></tr></thead>
+<tbody id="fleet-providers">${rows.join('\n')}</tbody>
+</table>
+<details><summary>Replicas seen</summary><ul id="fleet-replicas" class="replicas">${replicas}</ul></details>
+</div>`;
 }
 
 /** This hour's normal under the current value (docs/design.md, "Baselines and early warning"). */

@@ -14,6 +14,7 @@ export const STATUS_PAGE_JS = `'use strict';
   var events = [];
   var seen = {};
   var nextTrialAt = {};
+  var fleet = null;
   var token = sessionStorage.getItem('provider-health-token') || '';
   var $ = function (id) { return document.getElementById(id); };
   var label = function (s) { return String(s).replace('_', '-'); };
@@ -142,6 +143,49 @@ export const STATUS_PAGE_JS = `'use strict';
     $('counts').textContent = counts.available + ' available \\u00b7 ' + counts.degraded + ' degraded \\u00b7 ' +
       counts.unavailable + ' unavailable';
     renderEvents();
+    renderFleet();
+  }
+  function renderFleet() {
+    var box = $('fleet');
+    if (!box || !fleet) return;
+    $('fleet-name').textContent = fleet.name;
+    var link = $('fleet-link');
+    link.className = 'badge ' + (fleet.connected ? 'closed' : 'open');
+    link.textContent = fleet.connected ? 'shared' : 'Redis unreachable: deciding alone';
+    $('fleet-count').textContent = fleet.replicas_seen;
+    var tbody = $('fleet-providers');
+    tbody.textContent = '';
+    var units = [];
+    Object.keys(providers).sort().forEach(function (n) {
+      units.push([n, providers[n].fleet]);
+      var endpoints = providers[n].endpoints || {};
+      Object.keys(endpoints).sort().forEach(function (k) { units.push([n + '@' + k, endpoints[k].fleet]); });
+    });
+    units.forEach(function (unit) {
+      var n = unit[0];
+      var f = unit[1];
+      if (!f) return;
+      var tr = el('tr');
+      tr.dataset.provider = n;
+      tr.appendChild(el('td', '', n));
+      var state = el('td');
+      state.appendChild(el('span', 'badge ' + f.state, label(f.state)));
+      tr.appendChild(state);
+      tr.appendChild(el('td', 'num', f.failures));
+      var closed = f.state === 'closed';
+      tr.appendChild(el('td', '', closed ? '\u2013' : f.opened_by || '\u2013'));
+      tr.appendChild(el('td', '', closed ? '\u2013' : (f.reason || '') + (f.detail ? ': ' + f.detail : '')));
+      tr.appendChild(el('td', 'num', f.trials_in_flight));
+      tbody.appendChild(tr);
+    });
+    var list = $('fleet-replicas');
+    list.textContent = '';
+    fleet.replicas.forEach(function (r) {
+      var li = el('li');
+      li.appendChild(el('code', '', r.id));
+      li.appendChild(el('span', 'meta', ' ' + Math.round(r.last_seen_ms_ago / 1000) + ' s ago'));
+      list.appendChild(li);
+    });
   }
   function renderEvents() {
     var list = $('events');
@@ -200,6 +244,7 @@ export const STATUS_PAGE_JS = `'use strict';
       var t = providers[n].next_trial_in;
       nextTrialAt[n] = typeof t === 'number' ? now + t * 1000 : 0;
     });
+    fleet = s.fleet || null;
     connected(true);
     render();
   });

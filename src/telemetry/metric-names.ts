@@ -57,8 +57,8 @@ export interface MetricDefinition {
   description: string;
   /** OTel attribute keys the instrument records. */
   attributes: readonly string[];
-  /** Has series only with this configured or reported: usage in responses, prices, a budget. */
-  needs?: 'usage' | 'prices' | 'budget';
+  /** Has series only with this configured or reported: usage in responses, prices, a budget, a fleet. */
+  needs?: 'usage' | 'prices' | 'budget' | 'fleet';
 }
 
 export const METRICS = {
@@ -180,6 +180,16 @@ export const METRICS = {
     description: "The provider's budget per window (providers.<name>.budget amount).",
     attributes: [ATTR.provider],
     needs: 'budget',
+  },
+  // Only with a fleet (docs/design.md, "Fleet"). No attribute: which replica it is, the resource says.
+  fleetConnected: {
+    otelName: 'ai_provider.fleet.connected',
+    kind: 'gauge',
+    unit: '1',
+    description:
+      '1 while this replica shares its breakers with the fleet through Redis, 0 while it decides alone (Redis unreachable).',
+    attributes: [],
+    needs: 'fleet',
   },
 } as const satisfies Record<string, MetricDefinition>;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../../src/breaker/circuit-breaker.js';
 import { ADMITTED, REJECTED, type TransitionEvent } from '../../src/breaker/circuit-state.js';
+import type { Clock } from '../../src/common/clock.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 function setup(options = {}) {
@@ -50,6 +51,24 @@ describe('CircuitBreaker', () => {
     clock.advance(1);
     expect(events.at(-1)).toMatchObject({ from: 'open', to: 'half_open', reason: 'recovery_timeout' });
     expect(breaker.state).toBe('half_open');
+  });
+
+  it("a timer that fires a little early (the event loop's cached time lags the clock) waits for the rest", () => {
+    const clock = new ManualClock();
+    // Timers fire 3 ms before the clock says they are due, as Node's may on a busy loop.
+    const early: Clock = {
+      now: () => clock.now(),
+      wallNow: () => clock.wallNow(),
+      setTimer: (fn, delayMs) => clock.setTimer(fn, delayMs > 3 ? delayMs - 3 : delayMs),
+      clearTimer: (handle) => clock.clearTimer(handle),
+    };
+    const events: TransitionEvent[] = [];
+    const breaker = new CircuitBreaker('openai', {}, early, (event) => events.push(event));
+    breaker.forceOpen(200);
+    clock.advance(197);
+    expect(events.map((e) => e.to)).toEqual(['open']);
+    clock.advance(3);
+    expect(events.map((e) => e.to)).toEqual(['open', 'half_open']);
   });
 
   it('closes after 3 trial successes and admits at most 3 trials at once', () => {

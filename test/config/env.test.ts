@@ -63,9 +63,11 @@ describe('readEnvOptions: good values', () => {
   });
 
   it('lists every variable it reads', () => {
-    expect(ENV_VARS).toHaveLength(22);
+    expect(ENV_VARS).toHaveLength(24);
     expect(ENV_VARS).toContain('PROVIDER_HEALTH_STATS_WINDOW');
     expect(ENV_VARS).toContain('PROVIDER_HEALTH_LOG_LEVEL');
+    expect(ENV_VARS).toContain('PROVIDER_HEALTH_REDIS_URL');
+    expect(ENV_VARS).toContain('PROVIDER_HEALTH_FLEET');
   });
 });
 

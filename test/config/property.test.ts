@@ -18,8 +18,8 @@ function outcome(run: () => ResolvedOptions): 'ok' | 'config' {
     if (isConfigError(error)) return 'config';
     throw error;
   }
-  // The settings whose default is "none".
-  const optional: readonly string[] = ['adminToken', 'baselineDir'];
+  // The settings whose default is "none" (no token, no baselines on disk, no fleet).
+  const optional: readonly string[] = ['adminToken', 'baselineDir', 'fleetRedis', 'fleetName'];
   for (const key of Object.keys(DEFAULT_OPTIONS) as (keyof ResolvedOptions)[]) {
     if (!optional.includes(key)) expect(resolved[key], key).not.toBeUndefined();
   }

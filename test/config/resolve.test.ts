@@ -44,6 +44,8 @@ describe('resolveOptions defaults', () => {
       logLevel: 'info',
       currency: 'USD',
       tokenUsageMetric: true,
+      fleetRedis: undefined,
+      fleetName: undefined,
     };
     expect(resolveOptions({}, {})).toStrictEqual(expected);
     expect(resolveOptions(undefined, {})).toStrictEqual(expected);

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Clock, systemClock } from '../../src/common/clock.js';
 import { fleetKeys } from '../../src/fleet/fleet-keys.js';
+import { FLEET_SCRIPTS } from '../../src/fleet/fleet-scripts.js';
 import type { FleetStore } from '../../src/fleet/fleet-store.js';
 import type { FleetLease } from '../../src/fleet/fleet-types.js';
 import { FleetClientMissingError, loadRedisClient } from '../../src/fleet/redis-connection.js';
@@ -16,6 +17,7 @@ import {
   waitForState,
 } from './support/stores.js';
 
+const GEN = '0123456789abcdef';
 const FAIL = { failureThreshold: 5, recoveryTimeoutMs: 60_000, detail: 'HTTP 503' };
 const isOpen = (s: { state: string } | undefined) => s?.state === 'open';
 const isClosed = (s: { state: string } | undefined) => s === undefined || s.state === 'closed';
@@ -185,6 +187,20 @@ describe('trials', () => {
     );
     expect(reopened[2]).toMatchObject({ reason: 'trial_timeout', openedBy: 'r1' });
     expect(reopened[2]?.retryAt).toBeGreaterThan(systemClock.now() + 30_000);
+  });
+
+  it("do not grant a succeeded trial's slot again: a recovery whose trials succeed runs maxTrials of them", async () => {
+    const [a, b] = (await fleetOf(2)) as [FleetStore, FleetStore];
+    await openFleet([a, b], 'openai', 0);
+    const first = await leaseFor(a, 'openai', 2);
+    const second = await leaseFor(b, 'openai', 2);
+    a.trialResult(first, { outcome: 'success', successThreshold: 2 });
+    await eventually(() => (a.stats().inFlight === 0 ? true : undefined), 'the success settled');
+    // One success and one trial in flight: the two slots are spoken for.
+    expect(await a.acquireTrialLease('openai', { maxTrials: 2, leaseMs: 30_000 })).toBeUndefined();
+    expect(a.state('openai')).toMatchObject({ state: 'half_open', successes: 1, trialsInFlight: 1 });
+    b.trialResult(second, { outcome: 'success', successThreshold: 2 });
+    await Promise.all([a, b].map((s) => waitForState(s, 'openai', isClosed, 'closed')));
   });
 
   it('free their slot when the holder releases it or closes, without counting as a failure', async () => {
@@ -364,6 +380,43 @@ describe('the channel', () => {
 });
 
 describe('limits', () => {
+  it("the scripts take a provider's or an endpoint's name and refuse any other, whoever calls them", async () => {
+    const fleet = uniqueFleet();
+    const keys = fleetKeys(fleet);
+    const count = (name: string) =>
+      admin.eval(
+        FLEET_SCRIPTS.count,
+        keys.all.length,
+        ...keys.all,
+        fleet,
+        keys.channel,
+        GEN,
+        'r0',
+        name,
+        0,
+        1,
+        5,
+        60_000,
+        0,
+        '',
+      );
+    for (const name of ['openai', 'aws.bedrock@us-east-1', `${'p'.repeat(64)}@${'k'.repeat(64)}`])
+      expect(JSON.parse(String(await count(name)))).toMatchObject({
+        result: 'counted',
+        view: { p: name, failures: 1 },
+      });
+    for (const name of [
+      '',
+      '@us-east-1',
+      'aws.bedrock@',
+      'a@b@c',
+      'Open',
+      `${'p'.repeat(65)}`,
+      `p@${'k'.repeat(65)}`,
+    ])
+      await expect(count(name), name).rejects.toThrow(/invalid (provider|argument)/);
+  });
+
   it('a fleet holds 256 provider records; one more is refused (logged once), not an outage', async () => {
     const entry = await stores.open(redis.url, uniqueFleet(), { replicaId: 'r0', maxInFlight: 300 });
     for (let i = 0; i < 260; i++) entry.store.failure(`p${i}`, { ...FAIL, failureThreshold: 100 });

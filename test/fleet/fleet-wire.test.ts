@@ -59,6 +59,14 @@ describe('parseMessage', () => {
     });
   });
 
+  it("reads an endpoint's circuit, named provider@key", () => {
+    const name = `${'p'.repeat(64)}@${'k'.repeat(64)}`;
+    for (const p of ['aws.bedrock@us-east-1', name])
+      expect(
+        parseMessage(JSON.stringify({ ...MESSAGE, view: { ...VIEW, p } }), 'checkout').view?.provider,
+      ).toBe(p);
+  });
+
   it('refuses another fleet as foreign, and junk as what it is', () => {
     expect(message({ ...MESSAGE, fleet: 'billing' })).toBe('foreign');
     expect(refusal(() => parseMessage('{"v":1,', 'checkout'))).toBe('not_json');
@@ -76,6 +84,9 @@ describe('parseMessage', () => {
     ['fractional epoch', { ...MESSAGE, seq: 7.5, view: { ...VIEW, epoch: 7.5 } }],
     ['huge epoch', { ...MESSAGE, seq: 2 ** 60, view: { ...VIEW, epoch: 2 ** 60 } }],
     ['provider name', { ...MESSAGE, view: { ...VIEW, p: '__proto__' } }],
+    ['endpoint with two @', { ...MESSAGE, view: { ...VIEW, p: 'aws.bedrock@us-east-1@x' } }],
+    ['endpoint with no provider', { ...MESSAGE, view: { ...VIEW, p: '@us-east-1' } }],
+    ['endpoint key of 65', { ...MESSAGE, view: { ...VIEW, p: `aws.bedrock@${'k'.repeat(65)}` } }],
     ['state', { ...MESSAGE, view: { ...VIEW, state: 'ajar' } }],
     ['reason', { ...MESSAGE, view: { ...VIEW, reason: 'because' } }],
     ['retry beyond a timer', { ...MESSAGE, view: { ...VIEW, retryInMs: 2 ** 31 } }],

@@ -93,7 +93,7 @@ async function expectFullExport(protocol: Protocol): Promise<void> {
     'metrics and spans',
   );
   expect(new Set(receiver.exports.map((e) => e.protocol))).toEqual(new Set([protocol]));
-  // Rate limits, usage, prices and budgets: the app sends no such headers or configuration here.
+  // Rate limits, usage, prices, budgets and a fleet: the app sends no such headers or configuration here.
   for (const def of Object.values(METRICS) as MetricDefinition[])
     if (!def.otelName.startsWith('ai_provider.ratelimit') && def.needs === undefined)
       expect(receiver.metricNames()).toContain(def.otelName);

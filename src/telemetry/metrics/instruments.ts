@@ -13,6 +13,7 @@ import {
   observeCircuitState,
   observeCost,
   observeDegrading,
+  observeFleetConnected,
   observeHealth,
   observeRatelimit,
   observeRequests,
@@ -57,6 +58,7 @@ export function createProviderInstruments(
     cost: observeCost(registry),
     budgetSpent: observeBudget(registry, 'spent'),
     budgetLimit: observeBudget(registry, 'limit'),
+    fleetConnected: observeFleetConnected(registry),
   };
   const currency = `{${registry.options.currency}}`;
   const detach: Array<() => void> = [];

@@ -1,5 +1,6 @@
 import type { Attributes, ObservableResult } from '@opentelemetry/api';
 import { logOnce } from '../../common/log.js';
+import { fleetOf } from '../../fleet/registry-fleet.js';
 import type { Provider } from '../../providers/provider.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
 import {
@@ -150,5 +151,13 @@ export function observeBudget(registry: ProviderRegistry, which: 'spent' | 'limi
       const value = which === 'spent' ? budget.spent(provider.clock.now()) : budget.amount;
       result.observe(value, attributesOf(provider).provider);
     });
+  };
+}
+
+/** Only a registry with a fleet has the series: without one there is nothing to be connected to. */
+export function observeFleetConnected(registry: ProviderRegistry): Observer {
+  return (result) => {
+    const fleet = fleetOf(registry);
+    if (fleet !== undefined) result.observe(fleet.connected ? 1 : 0);
   };
 }

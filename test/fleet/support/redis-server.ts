@@ -81,9 +81,12 @@ export class RedisServer {
     return this.child?.pid;
   }
 
-  /** Stops the process hard (SIGKILL: nothing saved, like a crash) and starts an empty one. */
-  async restartEmpty(): Promise<void> {
-    await this.kill();
+  /**
+   * Stops the process hard (SIGKILL: nothing saved, like a crash) and starts an empty one. A frozen
+   * process is let run first unless `thaw` is false: then it dies without answering anything more.
+   */
+  async restartEmpty({ thaw = true }: { thaw?: boolean } = {}): Promise<void> {
+    await this.kill(thaw);
     await this.launch();
   }
 
@@ -153,12 +156,12 @@ export class RedisServer {
     }
   }
 
-  private async kill(): Promise<void> {
+  private async kill(thaw = true): Promise<void> {
     const child = this.child;
     this.child = undefined;
     if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGCONT');
+    if (thaw) child.kill('SIGCONT');
     child.kill('SIGKILL');
     await exited;
   }

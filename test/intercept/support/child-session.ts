@@ -110,6 +110,14 @@ export class ChildSession {
     });
   }
 
+  /** Ends the child at once, as a crash would (SIGKILL): nothing is flushed, closed or given back. */
+  async kill(): Promise<void> {
+    if (this.exited !== undefined) return;
+    const exit = new Promise<void>((done) => this.child.once('exit', () => done()));
+    this.child.kill('SIGKILL');
+    await exit;
+  }
+
   async close(): Promise<void> {
     if (this.exited !== undefined) return;
     const exit = new Promise<void>((done) => this.child.once('exit', () => done()));
