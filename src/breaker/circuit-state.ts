@@ -2,17 +2,22 @@
 export type CircuitState = 'closed' | 'open' | 'half_open';
 
 /** Why a circuit changed state; carried by transition events and log lines. */
+/** The reasons a breaker moves by its own decision (or an operator's), in one list. */
+export const OWN_TRANSITION_REASONS = [
+  'failure_threshold',
+  'slow_call_rate',
+  'recovery_timeout',
+  'success_threshold',
+  'half_open_failure',
+  'half_open_slow_call',
+  'trial_timeout',
+  'health_check',
+  'manual_reset',
+  'manual_open',
+] as const;
+
 export type TransitionReason =
-  | 'failure_threshold'
-  | 'slow_call_rate'
-  | 'recovery_timeout'
-  | 'success_threshold'
-  | 'half_open_failure'
-  | 'half_open_slow_call'
-  | 'trial_timeout'
-  | 'health_check'
-  | 'manual_reset'
-  | 'manual_open'
+  | (typeof OWN_TRANSITION_REASONS)[number]
   /** Another replica's decision, applied from the fleet (docs/design.md, "Fleet"); the detail says whose and why. */
   | 'fleet';
 

@@ -1,6 +1,6 @@
 import type { BreakerCoordinator, SharedState, TrialResult } from '../breaker/breaker-coordinator.js';
 import type { CircuitBreaker } from '../breaker/circuit-breaker.js';
-import type { TransitionReason } from '../breaker/circuit-state.js';
+import { OWN_TRANSITION_REASONS, type TransitionReason } from '../breaker/circuit-state.js';
 import type { Clock } from '../common/clock.js';
 import { type FleetLog, safeLog } from './fleet-log.js';
 import type { FleetProviderState } from './fleet-mirror.js';
@@ -14,18 +14,7 @@ const IGNORED: FleetTrialOutcome = { outcome: 'ignored' };
 const MAX_TRIALS_TRACKED = 64;
 
 /** The breaker's reasons a fleet record can carry; the rest (`failures_counted`, `restored`) are not transitions. */
-const TRANSITION_REASONS: ReadonlySet<string> = new Set<TransitionReason>([
-  'failure_threshold',
-  'slow_call_rate',
-  'recovery_timeout',
-  'success_threshold',
-  'half_open_failure',
-  'half_open_slow_call',
-  'trial_timeout',
-  'health_check',
-  'manual_reset',
-  'manual_open',
-]);
+const TRANSITION_REASONS: ReadonlySet<string> = new Set<TransitionReason>(OWN_TRANSITION_REASONS);
 
 /**
  * One breaker's side of the fleet (docs/design.md, "Fleet"): what the breaker reports goes to the

@@ -1,3 +1,4 @@
+import { OWN_TRANSITION_REASONS } from '../breaker/circuit-state.js';
 import { isQualifiedName } from '../common/provider-name.js';
 import { isFleetName } from '../config/fleet-name.js';
 import { LIMITS } from './limits.js';
@@ -17,32 +18,14 @@ export type FleetCircuitState = 'closed' | 'open' | 'half_open';
  * opening restored into a store that had lost its data (`restored`).
  */
 export type FleetReason =
-  | 'failure_threshold'
-  | 'slow_call_rate'
-  | 'recovery_timeout'
-  | 'success_threshold'
-  | 'half_open_failure'
-  | 'half_open_slow_call'
-  | 'trial_timeout'
-  | 'health_check'
-  | 'manual_reset'
-  | 'manual_open'
+  | (typeof OWN_TRANSITION_REASONS)[number]
   | 'failures_counted'
   | 'failures_reset'
   | 'restored';
 
 const STATES: readonly FleetCircuitState[] = ['closed', 'open', 'half_open'];
 const REASONS: readonly FleetReason[] = [
-  'failure_threshold',
-  'slow_call_rate',
-  'recovery_timeout',
-  'success_threshold',
-  'half_open_failure',
-  'half_open_slow_call',
-  'trial_timeout',
-  'health_check',
-  'manual_reset',
-  'manual_open',
+  ...OWN_TRANSITION_REASONS,
   'failures_counted',
   'failures_reset',
   'restored',
