@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../fake-provider/free-port.js';
 import { fleetKeys } from '../../src/fleet/fleet-keys.js';
 import { assertBuilt } from '../intercept/support/child-session.js';
+import { childOutput } from '../support/child-output.js';
 import { command, RedisCluster, RedisServer } from './support/redis-server.js';
 import { uniqueFleet, WAIT_MS } from './support/stores.js';
 
@@ -28,41 +29,32 @@ const started = Date.now();
 `;
 
 /** Runs the script; resolves with its output and whether it exited by itself within WAIT_MS. */
-function run(
+async function run(
   redisUrl: string,
   giveUpMs: number,
   fleet = 'exit-test',
 ): Promise<{ exited: boolean; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = {};
-    for (const [key, value] of Object.entries(process.env))
-      if (!key.startsWith('PROVIDER_HEALTH_') && key !== 'NODE_OPTIONS') env[key] = value;
-    Object.assign(env, {
-      PROVIDER_HEALTH_REDIS_URL: redisUrl,
-      PROVIDER_HEALTH_FLEET: fleet,
-      PROVIDER_HEALTH_SERVER: 'off',
-      OTEL_METRICS_EXPORTER: 'none',
-      OTEL_TRACES_EXPORTER: 'none',
-      GIVE_UP_MS: String(giveUpMs),
-    });
-    const child = spawn(process.execPath, ['--require', 'provider-health/register', '-e', SCRIPT], {
-      cwd: ROOT,
-      env,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), WAIT_MS);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ exited: code === 0 && signal === null, stdout: stdout.trim(), stderr });
-    });
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env))
+    if (!key.startsWith('PROVIDER_HEALTH_') && key !== 'NODE_OPTIONS') env[key] = value;
+  Object.assign(env, {
+    PROVIDER_HEALTH_REDIS_URL: redisUrl,
+    PROVIDER_HEALTH_FLEET: fleet,
+    PROVIDER_HEALTH_SERVER: 'off',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_TRACES_EXPORTER: 'none',
+    GIVE_UP_MS: String(giveUpMs),
   });
+  const child = spawn(process.execPath, ['--require', 'provider-health/register', '-e', SCRIPT], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Killed by the timer, the child exits with no code: not "by itself".
+  const timer = setTimeout(() => child.kill('SIGKILL'), WAIT_MS);
+  const { code, stdout, stderr } = await childOutput(child);
+  clearTimeout(timer);
+  return { exited: code === 0, stdout: stdout.trim(), stderr };
 }
 
 let redis: RedisServer;
