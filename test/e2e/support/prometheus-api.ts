@@ -27,6 +27,8 @@ export interface PrometheusApi {
   activeAlerts(): Promise<{ labels: Record<string, string>; state: string }[]>;
   /** Label sets of every series `selector` matches, over all stored time. */
   series(selector: string): Promise<Record<string, string>[]>;
+  /** The Alertmanager URLs the notifier sends to now (none until its discovery first runs). */
+  alertmanagers(): Promise<string[]>;
 }
 
 export function prometheusApi(url: string): PrometheusApi {
@@ -47,6 +49,10 @@ export function prometheusApi(url: string): PrometheusApi {
         `${url}/api/v1/alerts`,
       );
       return data.alerts;
+    },
+    async alertmanagers() {
+      const data = await api<{ activeAlertmanagers: { url: string }[] }>(`${url}/api/v1/alertmanagers`);
+      return data.activeAlertmanagers.map((am) => am.url);
     },
   };
 }

@@ -135,6 +135,17 @@ export class Stack {
     const otlp = this.otlp;
     if (otlp) otlp.forwarder.start(`${api.url}/api/v1/write`);
     // Scraped: Prometheus' own `up`. Pushed: no `up` exists; the plugin's series for both replicas.
+    // An alert that fires before the notifier has discovered Alertmanager (its discovery runs a
+    // few seconds after start) is dropped and sent again only after the 1m resend delay: the
+    // remote-written stack is fast enough to trip that, so nothing starts before it is known.
+    await waitFor(
+      'Prometheus to know Alertmanager',
+      async () => {
+        prom.assertRunning();
+        return (await api.alertmanagers()).length > 0 ? true : undefined;
+      },
+      START_TIMEOUT_MS,
+    );
     const arrived = otlp ? 'ai_provider_up_ratio' : 'up == 1';
     const expected = otlp ? 4 : 2;
     await waitFor(
