@@ -1,3 +1,5 @@
+import { median } from '../core/harness.js';
+
 /** Per-request figures from one child: microseconds of wall and client CPU time. */
 export interface Row {
   name: string;
@@ -12,14 +14,6 @@ const METRICS: [string, Metric][] = [
   ['50x wall', (r) => r.conc.wallUs],
   ['50x CPU', (r) => r.conc.cpuUs],
 ];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 const fmt = (n: number) => n.toFixed(1).padStart(8);
 

@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../fake-provider/free-port.js';
+import { median } from '../core/harness.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21);
@@ -89,14 +90,6 @@ async function runOnce(variant: Variant): Promise<Sample> {
   if (code !== 0) throw new Error(`${variant.name} exited with ${code}: ${stderr}`);
   const measured = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { cpuMs: number; rssKb: number };
   return { name: variant.name, wallMs, cpuMs: measured.cpuMs, rssMb: measured.rssKb / 1024 };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 const samples: Sample[] = [];

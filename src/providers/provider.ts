@@ -371,20 +371,25 @@ export class Provider {
         [...this.children.values()].map((child) => child.report),
       );
     }
-    const previous = this.report;
-    if (next === previous) return next;
-    this.report = next;
-    if (next.status !== previous.status) {
-      this.events.emit('status', {
-        provider: this.name,
-        status: next.status,
-        previous: previous.status,
-        report: next,
-        at: this.clock.wallNow(),
-      });
-      this.parent?.refreshHealth(now, true);
-    }
+    if (this.adopt(next, now)) this.parent?.refreshHealth(now, true);
     return next;
+  }
+
+  /** Takes a fresh report; tells `status` listeners when the status moved (then true). */
+  private adopt(next: HealthReport, now: number): boolean {
+    const previous = this.report;
+    this.lastHealthAt = now;
+    if (next === previous) return false;
+    this.report = next;
+    if (next.status === previous.status) return false;
+    this.events.emit('status', {
+      provider: this.name,
+      status: next.status,
+      previous: previous.status,
+      report: next,
+      at: this.clock.wallNow(),
+    });
+    return true;
   }
 
   /**
@@ -430,18 +435,6 @@ export class Provider {
   /** An endpoint's own health, without telling its provider again (its provider is asking). */
   private refreshOwn(now: number): void {
     if (this.parent === undefined) return;
-    const next = this.ownHealth(now);
-    const previous = this.report;
-    if (next === previous) return;
-    this.report = next;
-    this.lastHealthAt = now;
-    if (next.status === previous.status) return;
-    this.events.emit('status', {
-      provider: this.name,
-      status: next.status,
-      previous: previous.status,
-      report: next,
-      at: this.clock.wallNow(),
-    });
+    this.adopt(this.ownHealth(now), now);
   }
 }
