@@ -198,14 +198,7 @@ export class CircuitBreaker {
     this.advance(now);
     if (this.code !== HALF_OPEN || !this.settleTrial(admission)) return;
     if (this.slowCalls !== undefined && call !== undefined && slowCallTime(call) > this._slowCallMs) {
-      const detail = this.slowDetail(call);
-      this.coordinator?.trialEnded(admission, {
-        outcome: 'failure',
-        reason: 'half_open_slow_call',
-        minOpenMs: 0,
-        detail,
-      });
-      this.open('half_open_slow_call', now, 0, detail);
+      this.failTrial(admission, 'half_open_slow_call', now, 0, this.slowDetail(call));
       return;
     }
     // The fleet counts trial successes across replicas and closes the circuit everywhere.
@@ -241,13 +234,19 @@ export class CircuitBreaker {
     }
     this.advance(now);
     if (this.code !== HALF_OPEN || !this.settleTrial(admission)) return;
-    this.coordinator?.trialEnded(admission, {
-      outcome: 'failure',
-      reason: 'half_open_failure',
-      minOpenMs,
-      detail,
-    });
-    this.open('half_open_failure', now, minOpenMs, detail);
+    this.failTrial(admission, 'half_open_failure', now, minOpenMs, detail);
+  }
+
+  /** A trial that failed reopens the circuit, and the fleet hears of it first (docs/design.md, "Fleet"). */
+  private failTrial(
+    trial: Admission,
+    reason: 'half_open_failure' | 'half_open_slow_call' | 'trial_timeout',
+    now: number,
+    minOpenMs: number,
+    detail: string | undefined,
+  ): void {
+    this.coordinator?.trialEnded(trial, { outcome: 'failure', reason, minOpenMs, detail });
+    this.open(reason, now, minOpenMs, detail);
   }
 
   /** A call counted while closed, for the slow-call rule (only while it is on). */
@@ -356,15 +355,8 @@ export class CircuitBreaker {
     if (this.code === HALF_OPEN) {
       const oldest = this.trialStarts[0];
       if (oldest !== undefined && now - oldest >= this._trialTimeoutMs) {
-        const detail = `trial unsettled after ${this._trialTimeoutMs} ms`;
         const trial = this.trialIds[0] as number;
-        this.coordinator?.trialEnded(trial, {
-          outcome: 'failure',
-          reason: 'trial_timeout',
-          minOpenMs: 0,
-          detail,
-        });
-        this.open('trial_timeout', now, 0, detail);
+        this.failTrial(trial, 'trial_timeout', now, 0, `trial unsettled after ${this._trialTimeoutMs} ms`);
       }
     }
   }
